@@ -1,0 +1,37 @@
+//! The `lotline` terminal's command line: the window by default, and
+//! subcommands for scripting, support and tests.
+
+pub mod config_cmd;
+pub mod decode;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+/// Lotline: offline-first lot tracking for warehouses.
+///
+/// Without a subcommand the touchscreen window opens.
+#[derive(Debug, Parser)]
+#[command(name = "lotline", version, about, long_about = None)]
+pub struct Cli {
+    /// Configuration file (default: the XDG config location,
+    /// ~/.config/lotline/lotline.toml).
+    #[arg(long, global = true, value_name = "FILE", env = "LOTLINE_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Data directory (default: the configuration's `data_dir`, else the XDG
+    /// data location, ~/.local/share/lotline).
+    #[arg(long, global = true, value_name = "DIR", env = "LOTLINE_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// What to do; the window when absent.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Decode barcodes and RFID EPCs and print what they mean.
+    Decode(decode::DecodeArgs),
+    /// Print the configuration in force and where it came from.
+    Config,
+}

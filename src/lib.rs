@@ -1,0 +1,16 @@
+//! Lotline: an offline-first lot-tracking terminal for warehouses.
+//!
+//! The library holds everything the two binaries (`lotline`, the terminal, and
+//! `lotline-server`, the central server) share. Each module has one concern:
+//!
+//! * [`scan`] turns what a scanner or RFID reader delivered into one normalized
+//!   identity (GTIN, lot, expiry, serial, SSCC, GLN, quantity, measures).
+//! * [`config`] finds and reads the TOML configuration and the data directory.
+//! * [`cli`] implements the terminal's subcommands.
+//! * [`ui`] is the Slint glue for the touchscreen window.
+
+pub mod cli;
+pub mod config;
+pub mod logging;
+pub mod scan;
+pub mod ui;

@@ -1,0 +1,49 @@
+//! `lotline`: the terminal. Opens the touchscreen window by default; the
+//! subcommands serve scripting, support and tests.
+
+use std::io;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use clap::Parser;
+use lotline::cli::{Cli, Command, config_cmd, decode};
+use lotline::{config, logging, scan, ui};
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("lotline: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run() -> Result<ExitCode> {
+    let cli = Cli::parse();
+    let settings = config::load(cli.config.as_deref(), cli.data_dir.as_deref())?;
+    logging::init(&settings.config.log);
+    tracing::debug!(
+        config = %settings.config_path.display(),
+        data_dir = %settings.data_dir.display(),
+        "settings loaded"
+    );
+    match cli.command {
+        None => {
+            ui::run(scan::DecodeOptions::now())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Decode(args)) => {
+            let all_ok = decode::run(&args, io::stdin().lock(), &mut io::stdout().lock())?;
+            Ok(if all_ok {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
+        }
+        Some(Command::Config) => {
+            config_cmd::run(&settings, &mut io::stdout().lock())?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

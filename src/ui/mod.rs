@@ -1,0 +1,93 @@
+//! The touchscreen window: thin Slint glue between the screens described in
+//! `ui/*.slint` and the scan decoder.
+//!
+//! [`build`] creates the window with its callbacks wired, [`run`] shows it
+//! and runs the event loop. What a scan looks like on screen is decided in
+//! [`scan_view`], which has no Slint in it.
+
+pub mod scan_view;
+
+use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
+
+use crate::scan::{self, DecodeOptions};
+use scan_view::{KeyKind as ViewKey, ScanView, Status};
+
+slint::include_modules!();
+
+/// Creates the scan window, not yet shown: each text ended by Enter is
+/// decoded with `options` and displayed. Used by [`run`] and by tests, which
+/// drive the same window without a display.
+pub fn build(options: DecodeOptions) -> Result<MainWindow, slint::PlatformError> {
+    let window = MainWindow::new()?;
+    let weak = window.as_weak();
+    window.on_scanned(move |typed| {
+        let Some(window) = weak.upgrade() else {
+            return;
+        };
+        let data = scan_view::scanner_data(&typed);
+        if data.is_empty() {
+            // Enter on an empty field: keep showing the last scan.
+            return;
+        }
+        let view = ScanView::of(&scan::decode(&data, &options));
+        window.set_result(scan_result(view, typed));
+    });
+    Ok(window)
+}
+
+/// Opens the scan window and runs the event loop until it is closed.
+pub fn run(options: DecodeOptions) -> anyhow::Result<()> {
+    build(options)?.run()?;
+    Ok(())
+}
+
+/// The Slint form of `view`; `input` is the text as it was typed.
+fn scan_result(view: ScanView, input: SharedString) -> ScanResult {
+    let (key_kind, key) = match view.headline {
+        Some(headline) => (key_kind(headline.kind), headline.value.into()),
+        None => (KeyKind::None, SharedString::new()),
+    };
+    ScanResult {
+        status: match view.status {
+            Status::Ok => ScanStatus::Ok,
+            Status::Error => ScanStatus::Error,
+        },
+        input,
+        carrier: shown(view.carrier),
+        key_kind,
+        key,
+        lot: shown(view.lot),
+        expiry: shown(view.expiry),
+        serial: shown(view.serial),
+        best_before: shown(view.best_before),
+        quantity: shown(view.quantity),
+        details: lines(view.details),
+        notes: lines(view.notes),
+        error: shown(view.error),
+    }
+}
+
+/// The Slint key kind of a view's headline.
+fn key_kind(kind: ViewKey) -> KeyKind {
+    match kind {
+        ViewKey::Gtin => KeyKind::Gtin,
+        ViewKey::Sscc => KeyKind::Sscc,
+        ViewKey::Gln => KeyKind::Gln,
+        ViewKey::Text => KeyKind::Text,
+    }
+}
+
+/// An optional value as the window shows it: absent is empty.
+fn shown(value: Option<String>) -> SharedString {
+    value.map(SharedString::from).unwrap_or_default()
+}
+
+/// Lines of text as a Slint model.
+fn lines(lines: Vec<String>) -> ModelRc<SharedString> {
+    ModelRc::new(VecModel::from(
+        lines
+            .into_iter()
+            .map(SharedString::from)
+            .collect::<Vec<_>>(),
+    ))
+}

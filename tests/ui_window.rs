@@ -1,0 +1,119 @@
+//! The scan window driven headlessly through Slint's testing backend: keys
+//! go in through the window's event queue, as a keyboard-wedge scanner's
+//! would, and the tests read the result the window displays.
+
+use chrono::NaiveDate;
+use lotline::scan::DecodeOptions;
+use lotline::ui::{self, KeyKind, MainWindow, ScanStatus};
+use slint::platform::{Key, PointerEventButton, WindowEvent};
+use slint::{ComponentHandle, LogicalPosition, SharedString};
+
+/// A shown window on this thread's own headless backend.
+fn window() -> MainWindow {
+    i_slint_backend_testing::init_no_event_loop();
+    let options = DecodeOptions {
+        today: NaiveDate::from_ymd_opt(2026, 11, 25).expect("valid date"),
+    };
+    let window = ui::build(options).expect("window is created");
+    window.show().expect("window is shown");
+    window
+}
+
+/// Sends `text` key by key, then Enter, as a keyboard-wedge scanner does.
+fn scan(window: &MainWindow, text: &str) {
+    let keys = text
+        .chars()
+        .map(SharedString::from)
+        .chain([SharedString::from(Key::Return)]);
+    let window = window.window();
+    for key in keys {
+        window.dispatch_event(WindowEvent::KeyPressed { text: key.clone() });
+        window.dispatch_event(WindowEvent::KeyReleased { text: key });
+    }
+}
+
+/// A tap at `(x, y)` in logical pixels.
+fn tap(window: &MainWindow, x: f32, y: f32) {
+    let position = LogicalPosition::new(x, y);
+    let button = PointerEventButton::Left;
+    let window = window.window();
+    window.dispatch_event(WindowEvent::PointerPressed { position, button });
+    window.dispatch_event(WindowEvent::PointerReleased { position, button });
+}
+
+#[test]
+fn opens_portrait_and_idle() {
+    let window = window();
+    let size = window.window().size();
+    assert_eq!((size.width, size.height), (480, 800));
+    let result = window.get_result();
+    assert_eq!(result.status, ScanStatus::Idle);
+    assert_eq!(result.key_kind, KeyKind::None);
+}
+
+#[test]
+fn typed_text_shows_as_text_in_green() {
+    let window = window();
+    scan(&window, "LOC-A-01");
+    let result = window.get_result();
+    assert_eq!(result.status, ScanStatus::Ok);
+    assert_eq!(result.key_kind, KeyKind::Text);
+    assert_eq!(result.key, "LOC-A-01");
+    assert_eq!(result.input, "LOC-A-01");
+    assert_eq!(result.carrier, "");
+    assert_eq!(result.lot, "");
+    assert_eq!(result.error, "");
+}
+
+#[test]
+fn bad_retail_number_shows_the_error() {
+    let window = window();
+    scan(&window, "]E04006381333932");
+    let result = window.get_result();
+    assert_eq!(result.status, ScanStatus::Error);
+    assert_eq!(result.key_kind, KeyKind::None);
+    assert_eq!(
+        result.error,
+        "invalid EAN-13 number \"4006381333932\": check digit should be 1"
+    );
+}
+
+#[test]
+fn each_scan_replaces_the_last_and_the_field_is_cleared() {
+    let window = window();
+    scan(&window, "]E04006381333932");
+    assert_eq!(window.get_result().status, ScanStatus::Error);
+    scan(&window, "PO-4711");
+    let result = window.get_result();
+    assert_eq!(result.status, ScanStatus::Ok);
+    assert_eq!(result.key, "PO-4711", "the field was cleared after Enter");
+    assert_eq!(result.error, "");
+}
+
+#[test]
+fn enter_alone_keeps_the_last_scan() {
+    let window = window();
+    scan(&window, "LOC-A-01");
+    scan(&window, "");
+    assert_eq!(window.get_result().key, "LOC-A-01");
+}
+
+#[test]
+fn typed_gs_escape_reaches_the_decoder_as_gs() {
+    let window = window();
+    // Inside text the GS stays text, so the decoded value shows the
+    // conversion; a leading GS would mark the data as GS1.
+    scan(&window, r"BOX\x1d7");
+    let result = window.get_result();
+    assert_eq!(result.key, "BOX\u{1d}7");
+    assert_eq!(result.input, r"BOX\x1d7", "the footer shows what was typed");
+}
+
+#[test]
+fn a_tap_anywhere_leaves_the_focus_for_the_scanner() {
+    let window = window();
+    tap(&window, 240.0, 600.0);
+    tap(&window, 10.0, 10.0);
+    scan(&window, "LOC-B-02");
+    assert_eq!(window.get_result().key, "LOC-B-02");
+}
