@@ -8,7 +8,7 @@
 
 use std::borrow::Cow;
 
-use crate::scan::{Element, GS, Scan, ScanError};
+use crate::scan::{Element, GS, Measure, Scan, ScanError};
 
 /// How a person types ASCII 29 (GS, standing for FNC1), which no keyboard
 /// has a key for. `\x1D` is accepted as well.
@@ -18,16 +18,16 @@ pub const GS_ESCAPE: &str = r"\x1d";
 /// or LF (the scanner's line terminator, or a paste) is dropped and each
 /// [`GS_ESCAPE`] becomes a real GS. Text without escapes is borrowed.
 pub fn scanner_data(typed: &str) -> Cow<'_, str> {
+    // The escape up to its last character, which may be `d` or `D`.
+    const STEM: &str = r"\x1";
     let data = typed.trim_end_matches(['\r', '\n']);
-    // Everything up to the escape's last character, which is `d` or `D`.
-    let (stem, _) = GS_ESCAPE.split_at(GS_ESCAPE.len() - 1);
-    if !data.contains(stem) {
+    if !data.contains(STEM) {
         return Cow::Borrowed(data);
     }
     let mut out = String::with_capacity(data.len());
     let mut rest = data;
-    while let Some(at) = rest.find(stem) {
-        let after = &rest[at + stem.len()..];
+    while let Some(at) = rest.find(STEM) {
+        let after = &rest[at + STEM.len()..];
         match after.strip_prefix(['d', 'D']) {
             Some(tail) => {
                 out.push_str(&rest[..at]);
@@ -35,7 +35,7 @@ pub fn scanner_data(typed: &str) -> Cow<'_, str> {
                 rest = tail;
             }
             None => {
-                out.push_str(&rest[..at + stem.len()]);
+                out.push_str(&rest[..at + STEM.len()]);
                 rest = after;
             }
         }
@@ -129,7 +129,7 @@ impl ScanView {
             .elements
             .iter()
             .filter(|element| !shown_in_a_row(element, headline.as_ref()))
-            .map(|element| format!("({}) {}: {}", element.ai, element.title, element.value))
+            .map(|element| detail(element, &identity.measures))
             .collect();
         ScanView {
             status: Status::Ok,
@@ -166,6 +166,15 @@ impl ScanView {
 
 /// The main identifier: a pallet label's SSCC outranks the GTIN of its
 /// contents (AI 02), a GTIN outranks a GLN, and plain text stands alone.
+/// One detail line: `(AI) title: value`, with a measure's implied decimal
+/// point applied and its unit, so `000525` under 3103 reads `0.525 kg`.
+fn detail(element: &Element, measures: &[Measure]) -> String {
+    match measures.iter().find(|m| m.ai == element.ai) {
+        Some(m) => format!("({}) {}: {} {}", element.ai, element.title, m.value, m.unit),
+        None => format!("({}) {}: {}", element.ai, element.title, element.value),
+    }
+}
+
 fn headline(scan: &Scan) -> Option<Headline> {
     let identity = &scan.identity;
     let (kind, value) = if let Some(sscc) = &identity.sscc {
@@ -283,6 +292,13 @@ mod tests {
                 expiry: Some(date(2026, 12, 31)),
                 best_before: Some(date(2026, 11, 30)),
                 order_number: Some("PO-7".into()),
+                measures: vec![Measure {
+                    ai: "3103".into(),
+                    quantity: "net_weight",
+                    value: "0.525".into(),
+                    unit: "kg",
+                    logistic: false,
+                }],
                 ..Identity::default()
             },
         ));
@@ -301,7 +317,7 @@ mod tests {
                 best_before: Some("2026-11-30".into()),
                 quantity: None,
                 details: vec![
-                    "(3103) NET WEIGHT (kg): 000525".into(),
+                    "(3103) NET WEIGHT (kg): 0.525 kg".into(),
                     "(400) ORDER NUMBER: PO-7".into(),
                 ],
                 notes: Vec::new(),
