@@ -5,12 +5,15 @@
 //!
 //! * [`scan`] turns what a scanner or RFID reader delivered into one normalized
 //!   identity (GTIN, lot, expiry, serial, SSCC, GLN, quantity, measures).
+//! * [`journal`] is the append-only, hash-chained SQLite record of events,
+//!   with reference data, projections and the lot queries.
 //! * [`config`] finds and reads the TOML configuration and the data directory.
 //! * [`cli`] implements the terminal's subcommands.
 //! * [`ui`] is the Slint glue for the touchscreen window.
 
 pub mod cli;
 pub mod config;
+pub mod journal;
 pub mod logging;
 pub mod scan;
 pub mod ui;

@@ -6,8 +6,8 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use clap::Parser;
-use lotline::cli::{Cli, Command, config_cmd, decode};
-use lotline::{config, logging, scan, ui};
+use lotline::cli::{Cli, Command, config_cmd, decode, journal_cmd};
+use lotline::{config, journal, logging, scan, ui};
 
 fn main() -> ExitCode {
     match run() {
@@ -44,6 +44,15 @@ fn run() -> Result<ExitCode> {
         Some(Command::Config) => {
             config_cmd::run(&settings, &mut io::stdout().lock())?;
             Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Journal(args)) => {
+            let path = settings.data_dir.join(journal::FILE_NAME);
+            let sound = journal_cmd::run(&args, &path, &mut io::stdout().lock())?;
+            Ok(if sound {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
         }
     }
 }

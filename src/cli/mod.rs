@@ -3,6 +3,7 @@
 
 pub mod config_cmd;
 pub mod decode;
+pub mod journal_cmd;
 
 use std::path::PathBuf;
 
@@ -34,4 +35,6 @@ pub enum Command {
     Decode(decode::DecodeArgs),
     /// Print the configuration in force and where it came from.
     Config,
+    /// Verify, summarise or export the journal in the data directory.
+    Journal(journal_cmd::JournalArgs),
 }
