@@ -237,4 +237,20 @@ mod tests {
         assert!(decode("]C10109506000134353", &options()).is_err());
         assert!(decode("epc:zz", &options()).is_err());
     }
+
+    proptest::proptest! {
+        /// Whatever a damaged label or a noisy line delivers, decoding
+        /// answers with a scan or an error and never panics; inputs are
+        /// biased towards the prefixes that reach each decoder.
+        #[test]
+        fn arbitrary_input_never_panics(
+            prefix in proptest::sample::select(vec![
+                "", "]C1", "]d2", "]Q3", "]Q1", "]e0", "]E0", "]E4", "]I1", "]J1", "]X9",
+                "\u{1d}", "(", "epc:", "https://id.gs1.org/01/", "01", "00",
+            ]),
+            body in "[0-9A-Za-z()/%?=&.:\u{1d} -]{0,60}|\\PC{0,40}",
+        ) {
+            let _ = decode(&format!("{prefix}{body}"), &options());
+        }
+    }
 }
