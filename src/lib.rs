@@ -7,6 +7,8 @@
 //!   identity (GTIN, lot, expiry, serial, SSCC, GLN, quantity, measures).
 //! * [`journal`] is the append-only, hash-chained SQLite record of events,
 //!   with reference data, projections and the lot queries.
+//! * [`workflow`] is the engine behind every task (sign-in, receive,
+//!   putaway, pick, lot lookup, undo): scans and actions in, feedback out.
 //! * [`config`] finds and reads the TOML configuration and the data directory.
 //! * [`cli`] implements the terminal's subcommands.
 //! * [`ui`] is the Slint glue for the touchscreen window.
@@ -17,3 +19,4 @@ pub mod journal;
 pub mod logging;
 pub mod scan;
 pub mod ui;
+pub mod workflow;

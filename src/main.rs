@@ -1,12 +1,13 @@
 //! `lotline`: the terminal. Opens the touchscreen window by default; the
 //! subcommands serve scripting, support and tests.
 
-use std::io;
+use std::fs::File;
+use std::io::{self, BufReader};
 use std::process::ExitCode;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use clap::Parser;
-use lotline::cli::{Cli, Command, config_cmd, decode, journal_cmd};
+use lotline::cli::{Cli, Command, config_cmd, decode, headless, journal_cmd};
 use lotline::{config, journal, logging, scan, ui};
 
 fn main() -> ExitCode {
@@ -53,6 +54,19 @@ fn run() -> Result<ExitCode> {
             } else {
                 ExitCode::FAILURE
             })
+        }
+        Some(Command::Headless(args)) => {
+            let path = settings.data_dir.join(journal::FILE_NAME);
+            let out = &mut io::stdout().lock();
+            match &args.script {
+                Some(script) => {
+                    let file = File::open(script)
+                        .with_context(|| format!("cannot open the script {}", script.display()))?;
+                    headless::run(&args, &path, BufReader::new(file), out)?;
+                }
+                None => headless::run(&args, &path, io::stdin().lock(), out)?,
+            }
+            Ok(ExitCode::SUCCESS)
         }
     }
 }

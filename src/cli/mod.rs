@@ -3,6 +3,7 @@
 
 pub mod config_cmd;
 pub mod decode;
+pub mod headless;
 pub mod journal_cmd;
 
 use std::path::PathBuf;
@@ -37,4 +38,7 @@ pub enum Command {
     Config,
     /// Verify, summarise or export the journal in the data directory.
     Journal(journal_cmd::JournalArgs),
+    /// Run the workflow engine over JSON lines on standard input (or a
+    /// script) and standard output, for fixed stations, scripts and tests.
+    Headless(headless::HeadlessArgs),
 }

@@ -41,6 +41,13 @@ impl Element {
     }
 }
 
+/// True when the ASCII character `b` is in GS1 AI encodable character set
+/// 82: lets a value typed by hand (a lot number) be held to the same
+/// character rule a barcode would be.
+pub fn is_cset82(b: u8) -> bool {
+    ai_table::Charset::Cset82.allows(b)
+}
+
 /// The dictionary title of `ai`, or `""` for an unknown AI.
 pub fn title(ai: &str) -> &'static str {
     ai_table::lookup(ai).map_or("", |entry| entry.title)

@@ -1,0 +1,189 @@
+//! `lotline headless`: the workflow engine over JSON lines, for fixed-mount
+//! stations, scripting and tests. Each input line is `{"scan": "<data>"}`
+//! or `{"do": "<action>", ...}` (optionally with `"at"`, an RFC 3339 time);
+//! each answer is one line of feedback JSON. See `docs/headless.md`.
+
+use std::io::{BufRead, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use chrono::{DateTime, Utc};
+use clap::{Args, ValueEnum};
+use serde_json::{Map, Value};
+
+use crate::journal::Journal;
+use crate::workflow::{Action, Engine, Feedback, LotPattern, ShortShelfLife, WorkflowSettings};
+
+/// Arguments of `lotline headless`.
+#[derive(Debug, Args)]
+pub struct HeadlessArgs {
+    /// Read the input lines from FILE instead of standard input.
+    #[arg(long, value_name = "FILE")]
+    pub script: Option<PathBuf>,
+    /// Location code receipts are recorded to and putaway moves from.
+    #[arg(long, value_name = "CODE", default_value = "DOCK")]
+    pub receiving_location: String,
+    /// Site code, the `{site}` of the lot pattern.
+    #[arg(long, value_name = "CODE", default_value = "01")]
+    pub site: String,
+    /// Pattern of lot numbers assigned when the supplier gives none.
+    #[arg(long, value_name = "PATTERN", default_value = "{yy}{doy}{site}{seq:3}")]
+    pub lot_pattern: String,
+    /// What a receipt with less than the product's minimum shelf life gets.
+    #[arg(long, value_enum, default_value_t = ShelfLifeArg::Warn)]
+    pub short_shelf_life: ShelfLifeArg,
+}
+
+/// `--short-shelf-life` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ShelfLifeArg {
+    /// Record the receipt and warn.
+    Warn,
+    /// Refuse the receipt.
+    Block,
+}
+
+impl HeadlessArgs {
+    /// The engine settings these arguments describe.
+    pub fn settings(&self) -> Result<WorkflowSettings> {
+        let lot_pattern =
+            LotPattern::parse(&self.lot_pattern, &self.site).map_err(anyhow::Error::msg)?;
+        Ok(WorkflowSettings {
+            receiving_location: self.receiving_location.clone(),
+            lot_pattern,
+            short_shelf_life: match self.short_shelf_life {
+                ShelfLifeArg::Warn => ShortShelfLife::Warn,
+                ShelfLifeArg::Block => ShortShelfLife::Block,
+            },
+        })
+    }
+}
+
+/// Runs the engine on the journal at `journal_path` (created if missing),
+/// answering each non-blank line of `input` with one line on `out`.
+pub fn run(
+    args: &HeadlessArgs,
+    journal_path: &Path,
+    input: impl BufRead,
+    out: &mut impl Write,
+) -> Result<()> {
+    let settings = args.settings()?;
+    if let Some(dir) = journal_path.parent() {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create the data directory {}", dir.display()))?;
+    }
+    let journal = Journal::open(journal_path)
+        .with_context(|| format!("cannot open the journal {}", journal_path.display()))?;
+    let mut engine = Engine::new(journal, settings);
+    for (index, line) in input.lines().enumerate() {
+        let line = line.context("reading the input")?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let feedback = handle_line(&mut engine, &line, index + 1);
+        serde_json::to_writer(&mut *out, &feedback)?;
+        writeln!(out)?;
+        out.flush()?;
+    }
+    Ok(())
+}
+
+/// One input line through the engine; a malformed line is answered with a
+/// block naming the line, and the session goes on.
+fn handle_line(engine: &mut Engine, line: &str, number: usize) -> Feedback {
+    let refuse = |why: String| Feedback::block(format!("Input line {number}: {why}"));
+    let mut fields = match serde_json::from_str::<Value>(line) {
+        Ok(Value::Object(fields)) => fields,
+        Ok(_) => return refuse("expected a JSON object".into()),
+        Err(e) => return refuse(format!("not valid JSON: {e}")),
+    };
+    let now = match take_time(&mut fields) {
+        Ok(now) => now,
+        Err(why) => return refuse(why),
+    };
+    match fields.remove("scan") {
+        Some(Value::String(data)) if fields.is_empty() => engine.scan(&data, now),
+        Some(Value::String(_)) => refuse("a scan line has only \"scan\" (and \"at\")".into()),
+        Some(_) => refuse("\"scan\" must be a string".into()),
+        None => match serde_json::from_value::<Action>(Value::Object(fields)) {
+            Ok(action) => engine.act(action, now),
+            Err(e) => refuse(format!("not a scan or a known action: {e}")),
+        },
+    }
+}
+
+/// The line's `"at"` time (removed from `fields`), or the clock's now.
+fn take_time(fields: &mut Map<String, Value>) -> Result<DateTime<Utc>, String> {
+    match fields.remove("at") {
+        None => Ok(Utc::now()),
+        Some(Value::String(text)) => DateTime::parse_from_rfc3339(&text)
+            .map(|t| t.with_timezone(&Utc))
+            .map_err(|e| format!("\"at\" {text:?} is not an RFC 3339 time: {e}")),
+        Some(_) => Err("\"at\" must be an RFC 3339 time string".into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::workflow::Level;
+
+    fn engine() -> (tempfile::TempDir, Engine) {
+        let dir = tempfile::tempdir().unwrap();
+        let journal = Journal::open(dir.path().join("journal.sqlite")).unwrap();
+        let settings = WorkflowSettings {
+            receiving_location: "DOCK".into(),
+            lot_pattern: LotPattern::parse("{seq:3}", "").unwrap(),
+            short_shelf_life: ShortShelfLife::Warn,
+        };
+        (dir, Engine::new(journal, settings))
+    }
+
+    #[test]
+    fn malformed_lines_are_blocked_with_their_number() {
+        let (_dir, mut engine) = engine();
+        let cases = [
+            ("[1]", "Input line 3: expected a JSON object"),
+            ("{\"scan\": 5}", "Input line 3: \"scan\" must be a string"),
+            (
+                "{\"scan\": \"X\", \"do\": \"lookup\"}",
+                "Input line 3: a scan line",
+            ),
+            (
+                "{\"do\": \"fly\"}",
+                "Input line 3: not a scan or a known action",
+            ),
+            (
+                "{\"do\": \"lookup\", \"at\": \"noon\"}",
+                "Input line 3: \"at\" \"noon\"",
+            ),
+            (
+                "{\"nothing\": 1}",
+                "Input line 3: not a scan or a known action",
+            ),
+            ("{", "Input line 3: not valid JSON"),
+        ];
+        for (line, start) in cases {
+            let fb = handle_line(&mut engine, line, 3);
+            assert_eq!(fb.level, Level::Block);
+            assert!(fb.message.starts_with(start), "{line}: {}", fb.message);
+        }
+    }
+
+    #[test]
+    fn scans_and_actions_reach_the_engine() {
+        let (_dir, mut engine) = engine();
+        let fb = handle_line(
+            &mut engine,
+            r#"{"scan": "BADGE-1", "at": "2026-11-25T09:00:00Z"}"#,
+            1,
+        );
+        assert!(
+            fb.message.contains("\"BADGE-1\" is not known"),
+            "{}",
+            fb.message
+        );
+        let fb = handle_line(&mut engine, r#"{"do": "sign-out"}"#, 2);
+        assert_eq!(fb.message, "Nobody is signed in");
+    }
+}

@@ -1,0 +1,273 @@
+//! The engine: one terminal session (who is signed in, which task is open,
+//! what the last step recorded) driven by scans and actions.
+//!
+//! Task handlers only read the journal and say what to record; the engine
+//! records it in one transaction. When a handler refuses, or recording
+//! fails, the task is put back exactly as it was and nothing is recorded.
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::action::Action;
+use super::feedback::{Feedback, Level};
+use super::item::Scanned;
+use super::lot_lookup;
+use super::pick::{self, PickTask};
+use super::putaway::{self, PutawayTask};
+use super::receive::{self, ReceiveTask};
+use super::settings::WorkflowSettings;
+use super::signin::{self, SignedIn};
+use super::undo;
+use crate::journal::{Event, EventBody, Journal, JournalError};
+use crate::scan::{self, DecodeOptions};
+
+/// The task the operator has open.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Task {
+    /// Signed in, no task chosen yet.
+    Idle,
+    /// Receiving goods at the dock.
+    Receive(ReceiveTask),
+    /// Moving received goods from the dock to storage.
+    Putaway(PutawayTask),
+    /// Answering "what is this lot?".
+    Lookup,
+    /// Picking a sales order (boxed: it is the largest task by far).
+    Pick(Box<PickTask>),
+}
+
+/// What a handler may read: the journal, the settings, who is working and
+/// the date of the step.
+pub(super) struct Context<'a> {
+    pub journal: &'a Journal,
+    pub settings: &'a WorkflowSettings,
+    pub operator: &'a str,
+    pub today: NaiveDate,
+}
+
+/// Why a step stopped: refused (with the answer for the operator) or the
+/// journal failed.
+#[derive(Debug)]
+pub(super) enum Stop {
+    Refused(Feedback),
+    Failed(JournalError),
+}
+
+impl From<JournalError> for Stop {
+    fn from(e: JournalError) -> Stop {
+        Stop::Failed(e)
+    }
+}
+
+/// A handler's result: `?` works for refusals and journal errors alike.
+pub(super) type StepResult<T> = Result<T, Stop>;
+
+/// Refuses the step with a block for the operator.
+pub(super) fn refuse<T>(message: impl Into<String>) -> StepResult<T> {
+    Err(Stop::Refused(Feedback::block(message)))
+}
+
+/// A handler's answer and the events it wants recorded (none for a reply).
+#[derive(Debug)]
+pub(super) struct Outcome {
+    pub feedback: Feedback,
+    pub record: Vec<EventBody>,
+}
+
+impl Outcome {
+    /// An answer that records nothing.
+    pub fn reply(feedback: Feedback) -> Outcome {
+        Outcome {
+            feedback,
+            record: Vec::new(),
+        }
+    }
+
+    /// An answer given once `record` is durable.
+    pub fn record(feedback: Feedback, record: Vec<EventBody>) -> Outcome {
+        Outcome { feedback, record }
+    }
+}
+
+/// One terminal session over a journal. Deterministic: the clock is the
+/// `now` passed with every input.
+#[derive(Debug)]
+pub struct Engine {
+    journal: Journal,
+    settings: WorkflowSettings,
+    operator: Option<SignedIn>,
+    task: Task,
+    last_step: Vec<Event>,
+}
+
+impl Engine {
+    /// A session with nobody signed in.
+    pub fn new(journal: Journal, settings: WorkflowSettings) -> Engine {
+        Engine {
+            journal,
+            settings,
+            operator: None,
+            task: Task::Idle,
+            last_step: Vec::new(),
+        }
+    }
+
+    /// The journal, for front ends that show more than feedback.
+    pub fn journal(&self) -> &Journal {
+        &self.journal
+    }
+
+    /// Who is signed in, if anyone.
+    pub fn operator(&self) -> Option<&SignedIn> {
+        self.operator.as_ref()
+    }
+
+    /// Handles one scan (`data` as the scanner sent it) at `now`.
+    pub fn scan(&mut self, data: &str, now: DateTime<Utc>) -> Feedback {
+        let options = DecodeOptions {
+            today: now.date_naive(),
+        };
+        let scanned = match scan::decode(data, &options) {
+            Ok(scan) => Scanned { data, scan },
+            Err(e) => return Feedback::block(format!("The barcode could not be read: {e}")),
+        };
+        if self.operator.is_none() {
+            return self.sign_in(&scanned);
+        }
+        self.step(now, |task, ctx| match task {
+            Task::Idle => refuse("Choose a task first: receive, putaway, pick or lookup"),
+            Task::Receive(receiving) => receive::scan(receiving, ctx, &scanned),
+            Task::Putaway(putting) => putaway::scan(putting, ctx, &scanned),
+            Task::Lookup => lot_lookup::scan(ctx, &scanned),
+            Task::Pick(picking) => pick::scan(picking, ctx, &scanned),
+        })
+    }
+
+    /// Handles one action at `now`.
+    pub fn act(&mut self, action: Action, now: DateTime<Utc>) -> Feedback {
+        match action {
+            Action::SignOut => self.sign_out(),
+            Action::Undo { reason } => self.undo(reason.as_deref(), now),
+            Action::Receive { po } => {
+                self.start(now, |task, ctx| receive::start(task, ctx, po.as_deref()))
+            }
+            Action::Putaway => self.start(now, putaway::start),
+            Action::Lookup => self.start(now, |task, _| {
+                *task = Task::Lookup;
+                Ok(Outcome::reply(Feedback::ok(
+                    "Lot lookup: scan a product label with its lot",
+                )))
+            }),
+            Action::Pick { order } => self.start(now, |task, ctx| pick::start(task, ctx, &order)),
+            Action::Reason { code } => self.step(now, |task, _| match task {
+                Task::Pick(picking) => pick::reason(picking, &code),
+                _ => refuse("No reason code is being asked for"),
+            }),
+            Action::EnterLot { lot, expiry } => self.step(now, |task, ctx| match task {
+                Task::Receive(receiving) => receive::enter_lot(receiving, ctx, lot, expiry),
+                _ => refuse("No lot or expiry is being asked for"),
+            }),
+            Action::Cancel => self.step(now, |task, _| match task {
+                Task::Receive(receiving) => receive::cancel(receiving),
+                Task::Putaway(putting) => putaway::cancel(putting),
+                Task::Pick(picking) => pick::cancel(picking),
+                Task::Idle | Task::Lookup => refuse("Nothing to cancel"),
+            }),
+        }
+    }
+
+    fn sign_in(&mut self, scanned: &Scanned<'_>) -> Feedback {
+        match signin::sign_in(&self.journal, scanned.label()) {
+            Ok((operator, feedback)) => {
+                self.operator = Some(operator);
+                self.task = Task::Idle;
+                self.last_step.clear();
+                feedback
+            }
+            Err(stop) => stop_feedback(stop),
+        }
+    }
+
+    fn sign_out(&mut self) -> Feedback {
+        let Some(operator) = self.operator.take() else {
+            return Feedback::block("Nobody is signed in");
+        };
+        self.task = Task::Idle;
+        self.last_step.clear();
+        Feedback::ok(format!("{} signed out", operator.name))
+    }
+
+    /// Opens a task: like [`Engine::step`], and a successful start ends
+    /// what the previous task could undo.
+    fn start(
+        &mut self,
+        now: DateTime<Utc>,
+        handle: impl FnOnce(&mut Task, &Context<'_>) -> StepResult<Outcome>,
+    ) -> Feedback {
+        let feedback = self.step(now, handle);
+        if feedback.level != Level::Block {
+            self.last_step.clear();
+        }
+        feedback
+    }
+
+    /// Runs a handler for the signed-in operator and records what it asks
+    /// for; on a refusal or a failed append the task is restored.
+    fn step(
+        &mut self,
+        now: DateTime<Utc>,
+        handle: impl FnOnce(&mut Task, &Context<'_>) -> StepResult<Outcome>,
+    ) -> Feedback {
+        let Some(operator) = &self.operator else {
+            return Feedback::block("Nobody is signed in: scan your badge first");
+        };
+        let before = self.task.clone();
+        let ctx = Context {
+            journal: &self.journal,
+            settings: &self.settings,
+            operator: &operator.badge,
+            today: now.date_naive(),
+        };
+        let result = handle(&mut self.task, &ctx).and_then(|outcome| {
+            if outcome.record.is_empty() {
+                return Ok(outcome.feedback);
+            }
+            let events = self.journal.append_batch(now, outcome.record)?;
+            let mut feedback = outcome.feedback;
+            feedback.events = events.iter().map(|e| e.event_id).collect();
+            self.last_step = events;
+            Ok(feedback)
+        });
+        result.unwrap_or_else(|stop| {
+            self.task = before;
+            stop_feedback(stop)
+        })
+    }
+
+    fn undo(&mut self, reason: Option<&str>, now: DateTime<Utc>) -> Feedback {
+        let Some(operator) = &self.operator else {
+            return Feedback::block("Nobody is signed in: scan your badge first");
+        };
+        if self.last_step.is_empty() {
+            return Feedback::block("Nothing to undo in this task");
+        }
+        let (bodies, feedback) = undo::corrections(&self.last_step, &operator.badge, reason);
+        match self.journal.append_batch(now, bodies) {
+            Ok(events) => {
+                self.last_step.clear();
+                Feedback {
+                    events: events.iter().map(|e| e.event_id).collect(),
+                    ..feedback
+                }
+            }
+            Err(e) => stop_feedback(Stop::Failed(e)),
+        }
+    }
+}
+
+/// The operator's answer for a stopped step.
+fn stop_feedback(stop: Stop) -> Feedback {
+    match stop {
+        Stop::Refused(feedback) => feedback,
+        Stop::Failed(e) => Feedback::block(format!("Nothing was recorded: {e}")),
+    }
+}

@@ -1,0 +1,99 @@
+//! What a scan identifies for the workflows: the raw label text (badges,
+//! locations, PO numbers) or a product with its lot, expiry and count.
+
+use chrono::NaiveDate;
+
+use super::engine::{Context, StepResult, refuse};
+use crate::journal::Product;
+use crate::scan::{Scan, ScanKind};
+
+/// One decoded scan together with the data as the scanner sent it.
+#[derive(Debug, Clone)]
+pub struct Scanned<'a> {
+    /// The data as received.
+    pub data: &'a str,
+    /// What it decoded to.
+    pub scan: Scan,
+}
+
+impl Scanned<'_> {
+    /// The text a badge, location label or order number is looked up by:
+    /// the decoded text without symbology identifier, else the raw data.
+    pub fn label(&self) -> &str {
+        self.scan.text.as_deref().unwrap_or(self.data)
+    }
+
+    /// The text a location is looked up by: the GLN of a GS1 location
+    /// label (AI 414), else [`Scanned::label`].
+    pub fn location_key(&self) -> &str {
+        self.scan.identity.gln.as_deref().unwrap_or(self.label())
+    }
+
+    /// True when the scan is plain text (a badge, label or order number).
+    pub fn is_text(&self) -> bool {
+        self.scan.kind == ScanKind::Text
+    }
+}
+
+/// A product label read at the dock or the shelf.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Item {
+    /// The product, from the reference data.
+    pub product: Product,
+    /// Lot (AI 10), if the label carries one.
+    pub lot: Option<String>,
+    /// Expiry (AI 17), if the label carries one.
+    pub expiry: Option<NaiveDate>,
+    /// Count (AI 30 or 37), if the label carries one.
+    pub count: Option<i64>,
+    /// Serial (AI 21), if any.
+    pub serial: Option<String>,
+    /// SSCC (AI 00) of the pallet or case, if the label carries one.
+    pub sscc: Option<String>,
+}
+
+impl Item {
+    /// How the operator sees the item: description and lot.
+    pub fn describe(&self) -> String {
+        describe(&self.product, self.lot.as_deref())
+    }
+}
+
+/// `description (GTIN)` plus ` lot L` when there is a lot.
+pub fn describe(product: &Product, lot: Option<&str>) -> String {
+    match lot {
+        Some(lot) => format!("{} ({}) lot {lot}", product.description, product.gtin),
+        None => format!("{} ({})", product.description, product.gtin),
+    }
+}
+
+/// The product a scan names. Refuses a scan without a GTIN and a GTIN the
+/// reference data does not know (showing it, so the office can add it).
+pub fn identify(ctx: &Context<'_>, scanned: &Scanned<'_>) -> StepResult<Item> {
+    let identity = &scanned.scan.identity;
+    let Some(gtin) = identity.gtin.as_deref() else {
+        return refuse(format!(
+            "{:?} is not a product barcode: scan the product label",
+            scanned.label()
+        ));
+    };
+    let Some(product) = ctx.journal.product(gtin)? else {
+        return refuse(format!(
+            "Unknown product GTIN {gtin}: it is not in the product list; set it aside and tell the office"
+        ));
+    };
+    let count = identity
+        .quantity
+        .map(|n| {
+            i64::try_from(n).or_else(|_| refuse(format!("The count {n} on the label is too large")))
+        })
+        .transpose()?;
+    Ok(Item {
+        product,
+        lot: identity.lot.clone(),
+        expiry: identity.expiry,
+        count,
+        serial: identity.serial.clone(),
+        sscc: identity.sscc.clone(),
+    })
+}

@@ -1,0 +1,90 @@
+//! Lot lookup: scan a product label and see the lot's status, expiry,
+//! where it is and how much, and what happened to it lately.
+
+use super::engine::{Context, Outcome, StepResult, refuse};
+use super::feedback::Feedback;
+use super::item::{Scanned, identify};
+use crate::journal::Event;
+
+/// How many of the lot's latest events the answer lists.
+const RECENT_EVENTS: usize = 5;
+
+/// Answers a lookup scan.
+pub(super) fn scan(ctx: &Context<'_>, scanned: &Scanned<'_>) -> StepResult<Outcome> {
+    let item = identify(ctx, scanned)?;
+    if item.product.lot_tracked && item.lot.is_none() {
+        return refuse(format!(
+            "The label of {} has no lot number: scan the label that shows the lot",
+            item.describe()
+        ));
+    }
+    let Some(report) = ctx
+        .journal
+        .lot_lookup(&item.product.gtin, item.lot.as_deref())?
+    else {
+        return refuse(format!(
+            "{} has never been recorded on this terminal",
+            item.describe()
+        ));
+    };
+    let status = report
+        .status
+        .as_ref()
+        .map_or("released", |s| s.state.as_str());
+    let expiry = match report.expiry {
+        Some(date) => {
+            let left = (date - ctx.today).num_days();
+            if left < 0 {
+                format!("expired {date} ({} days ago)", -left)
+            } else {
+                format!("expires {date} ({left} days left)")
+            }
+        }
+        None => "no expiry date".to_owned(),
+    };
+    let mut feedback = Feedback::ok(format!("{}: {status}, {expiry}", item.describe()));
+    if let Some(s) = &report.status {
+        feedback = feedback.detail(format!(
+            "Status {} by {}: {}",
+            s.state.as_str(),
+            s.issued_by,
+            s.reason.as_deref().unwrap_or("no reason given")
+        ));
+    }
+    let unit = &item.product.unit;
+    if report.stock.is_empty() {
+        feedback = feedback.detail("No stock on hand");
+    }
+    for (location, quantity) in &report.stock {
+        feedback = feedback.detail(format!("At {location}: {quantity} {unit}"));
+    }
+    let skip = report.events.len().saturating_sub(RECENT_EVENTS);
+    for event in report.events.iter().skip(skip).rev() {
+        feedback = feedback.detail(history_line(event));
+    }
+    Ok(Outcome::reply(feedback))
+}
+
+/// One event as a line of history: when, what, how much, where, who.
+fn history_line(event: &Event) -> String {
+    let b = &event.body;
+    let mut line = format!(
+        "#{} {} {} {} {}",
+        event.seq,
+        event.recorded_at.format("%Y-%m-%d %H:%M"),
+        b.kind,
+        b.quantity,
+        b.unit
+    );
+    if let Some(from) = &b.from_location {
+        line.push_str(&format!(" from {from}"));
+    }
+    if let Some(to) = &b.to_location {
+        line.push_str(&format!(" to {to}"));
+    }
+    if b.correction_of.is_some() {
+        line.push_str(" (correction)");
+    }
+    line.push_str(&format!(" by {}", b.operator));
+    line
+}

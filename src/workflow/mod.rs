@@ -1,0 +1,37 @@
+//! The workflow engine: what a person with a scanner does all day, as a
+//! UI-agnostic, deterministic state machine over the journal.
+//!
+//! Input is scans (the data as the scanner sent it) and [`Action`]s, each
+//! with the time it happened (the clock is injected, so tests and replays
+//! are exact). Output is [`Feedback`]: ok, warn, block or prompt, a message
+//! and details, and the ids of the events recorded. A block records nothing
+//! and leaves the task where it was. The touchscreen UI and `lotline
+//! headless` are thin front ends over [`Engine`].
+//!
+//! One file per concern: [`engine`] (session, tasks, recording),
+//! [`feedback`], [`action`], [`signin`], `receive`, `putaway`, `pick`,
+//! `lot_lookup`, `undo`, [`lot_pattern`], [`manual_entry`], [`settings`].
+
+pub mod action;
+pub mod engine;
+pub mod feedback;
+mod item;
+mod lot_lookup;
+pub mod lot_pattern;
+pub mod manual_entry;
+mod pick;
+mod putaway;
+mod receive;
+pub mod settings;
+pub mod signin;
+mod undo;
+
+#[cfg(test)]
+mod tests;
+
+pub use action::Action;
+pub use engine::Engine;
+pub use feedback::{Feedback, Level};
+pub use lot_pattern::LotPattern;
+pub use settings::{ShortShelfLife, WorkflowSettings};
+pub use signin::{Role, SignedIn};

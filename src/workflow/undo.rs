@@ -1,0 +1,49 @@
+//! Undo of the last step: the journal never deletes, so each event of the
+//! step gets a correction with quantity 0 that voids it (its stock, carton
+//! and order effects are reversed by the journal's projections).
+
+use super::feedback::Feedback;
+use crate::journal::{Event, EventBody};
+
+/// The reason recorded when the operator gives none.
+const DEFAULT_REASON: &str = "undone by the operator";
+
+/// The correction bodies voiding `step` on behalf of `operator`, and the
+/// answer to show once they are recorded.
+pub(super) fn corrections(
+    step: &[Event],
+    operator: &str,
+    reason: Option<&str>,
+) -> (Vec<EventBody>, Feedback) {
+    let reason = reason
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .unwrap_or(DEFAULT_REASON);
+    let mut feedback = Feedback::ok(format!("Undone: {} event(s) voided", step.len()));
+    let bodies = step
+        .iter()
+        .map(|event| {
+            let b = &event.body;
+            feedback.details.push(format!(
+                "Voided #{} {} of {} {} {}{}",
+                event.seq,
+                b.kind,
+                b.quantity,
+                b.unit,
+                b.gtin.as_deref().unwrap_or("-"),
+                b.lot
+                    .as_deref()
+                    .map(|l| format!(" lot {l}"))
+                    .unwrap_or_default()
+            ));
+            EventBody {
+                operator: operator.to_owned(),
+                quantity: 0,
+                reason: Some(reason.to_owned()),
+                correction_of: Some(event.event_id),
+                ..b.clone()
+            }
+        })
+        .collect();
+    (bodies, feedback)
+}

@@ -1,0 +1,281 @@
+//! `lotline headless` end to end: the real binary on a real journal in a
+//! temporary data directory, scripted receive → putaway → undo → lot lookup
+//! and receive → putaway → pick with a FEFO reason, after which `lotline
+//! journal verify` must pass.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use chrono::{TimeZone, Utc};
+use lotline::journal::{
+    Journal, Location, LocationKind, Operator, OrderLine, Product, PurchaseOrder, ReferenceData,
+    SalesOrder,
+};
+use serde_json::{Value, json};
+
+const GTIN: &str = "09506000134352";
+
+fn lotline(data_dir: &Path) -> Command {
+    let home = data_dir.join("home");
+    let mut command = Command::new(env!("CARGO_BIN_EXE_lotline"));
+    command
+        .arg("--data-dir")
+        .arg(data_dir)
+        .env("HOME", &home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env_remove("LOTLINE_CONFIG")
+        .env_remove("LOTLINE_DATA_DIR");
+    command
+}
+
+/// A data directory whose journal holds the reference data of a tiny site.
+fn data_dir() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut journal = Journal::open(dir.path().join("journal.sqlite")).expect("open");
+    let location = |code: &str, barcode: &str, kind| Location {
+        code: code.into(),
+        barcode: Some(barcode.into()),
+        gln: None,
+        sgln: None,
+        zone: None,
+        kind,
+    };
+    journal
+        .apply_reference(&ReferenceData {
+            products: vec![Product {
+                gtin: GTIN.into(),
+                description: "Yoghurt 500 g".into(),
+                unit: "EA".into(),
+                lot_tracked: true,
+                expiry_tracked: true,
+                min_shelf_life_receipt_days: Some(30),
+                min_shelf_life_shipment_days: None,
+            }],
+            locations: vec![
+                location("DOCK", "LOC-DOCK", LocationKind::Dock),
+                location("A-01", "LOC-A-01", LocationKind::Shelf),
+            ],
+            purchase_orders: vec![PurchaseOrder {
+                number: "PO-1001".into(),
+                supplier_id: "SUP-1".into(),
+                lines: vec![OrderLine {
+                    line_no: 1,
+                    gtin: GTIN.into(),
+                    quantity: 24,
+                    unit: "EA".into(),
+                }],
+            }],
+            sales_orders: vec![SalesOrder {
+                number: "SO-1".into(),
+                customer_id: "CUS-1".into(),
+                ship_to: "Shop 1".into(),
+                lines: vec![OrderLine {
+                    line_no: 1,
+                    gtin: GTIN.into(),
+                    quantity: 5,
+                    unit: "EA".into(),
+                }],
+            }],
+            operators: vec![Operator {
+                badge: "BADGE-7".into(),
+                name: "Ana".into(),
+                role: "receiver".into(),
+            }],
+            ..ReferenceData::default()
+        })
+        .expect("reference data");
+    dir
+}
+
+fn assert_journal_sound(data_dir: &Path) {
+    let verify = lotline(data_dir)
+        .args(["journal", "verify"])
+        .output()
+        .expect("run verify");
+    assert!(
+        verify.status.success(),
+        "{}",
+        String::from_utf8_lossy(&verify.stdout)
+    );
+}
+
+/// Runs `script` (one JSON value per line) through `lotline headless
+/// --site S1 --script` and returns the answers.
+fn run_script(data_dir: &Path, script: &[Value]) -> Vec<Value> {
+    let text: String = script.iter().map(|line| format!("{line}\n\n")).collect();
+    let script_path = data_dir.join("script.jsonl");
+    std::fs::write(&script_path, text).unwrap();
+    let output = lotline(data_dir)
+        .args(["headless", "--site", "S1", "--script"])
+        .arg(&script_path)
+        .output()
+        .expect("run lotline headless");
+    answers(&output)
+}
+
+fn answers(output: &Output) -> Vec<Value> {
+    assert!(
+        output.status.success(),
+        "stderr: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout.clone())
+        .expect("utf-8")
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("one JSON object per line"))
+        .collect()
+}
+
+fn levels(answers: &[Value]) -> Vec<&str> {
+    answers
+        .iter()
+        .map(|a| a["level"].as_str().unwrap())
+        .collect()
+}
+
+#[test]
+fn scripted_receive_putaway_undo_lookup_keeps_a_sound_journal() {
+    let dir = data_dir();
+    let at = Utc
+        .with_ymd_and_hms(2026, 11, 25, 9, 0, 0)
+        .unwrap()
+        .to_rfc3339();
+    let label = format!("]C101{GTIN}172705313024\u{1d}10ABC123");
+    let script: Vec<Value> = vec![
+        json!({"scan": "BADGE-7", "at": at}),
+        json!({"do": "receive", "po": "PO-1001", "at": at}),
+        json!({"scan": "04006381333931", "at": at}),
+        json!({"scan": label, "at": at}),
+        json!({"scan": GTIN, "at": at}),
+        json!({"do": "enter-lot", "expiry": "2027-06-30", "at": at}),
+        json!({"do": "putaway", "at": at}),
+        json!({"scan": label, "at": at}),
+        json!({"scan": "LOC-A-01", "at": at}),
+        json!({"do": "undo", "reason": "wrong shelf", "at": at}),
+        json!({"do": "lookup", "at": at}),
+        json!({"scan": label, "at": at}),
+    ];
+    let answers = run_script(dir.path(), &script);
+    assert_eq!(
+        levels(&answers),
+        [
+            "ok", "ok", "block", "ok", "prompt", "warn", "ok", "ok", "ok", "ok", "ok", "ok"
+        ],
+        "{answers:#?}"
+    );
+    assert!(
+        answers[2]["message"]
+            .as_str()
+            .unwrap()
+            .contains("04006381333931")
+    );
+    assert_eq!(answers[2]["events"], json!([]));
+    assert_eq!(answers[3]["events"].as_array().unwrap().len(), 1);
+    // The second receipt took an assigned lot and went over the PO line.
+    let details = answers[5]["details"].to_string();
+    assert!(details.contains("Lot 26329S1001 assigned"), "{details}");
+    assert!(details.contains("Over-receipt on PO PO-1001"), "{details}");
+    // After the undo the lot is back at the dock, and the history shows it.
+    assert_eq!(
+        answers[11]["message"],
+        "Yoghurt 500 g (09506000134352) lot ABC123: released, expires 2027-05-31 (187 days left)"
+    );
+    let lookup = answers[11]["details"].to_string();
+    assert!(lookup.contains("At DOCK: 24 EA"), "{lookup}");
+    assert!(!lookup.contains("At A-01"), "{lookup}");
+    assert!(
+        lookup.contains("storing 0 EA from DOCK to A-01 (correction)"),
+        "{lookup}"
+    );
+
+    assert_journal_sound(dir.path());
+    let journal = Journal::open_existing(dir.path().join("journal.sqlite")).unwrap();
+    let events = journal.events_after(0, 100).unwrap();
+    assert_eq!(events.len(), 4);
+    assert!(events.iter().all(|e| e.body.operator == "BADGE-7"));
+    assert_eq!(events[3].body.correction_of, Some(events[2].event_id));
+}
+
+#[test]
+fn standard_input_is_answered_line_by_line() {
+    let dir = data_dir();
+    let mut child = lotline(dir.path())
+        .arg("headless")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn lotline headless");
+    let mut stdin = child.stdin.take().unwrap();
+    stdin
+        .write_all(b"{\"scan\": \"NOBODY\"}\nnot json\n{\"scan\": \"BADGE-7\"}\n")
+        .unwrap();
+    drop(stdin);
+    let answers = answers(&child.wait_with_output().unwrap());
+    assert_eq!(answers.len(), 3);
+    assert_eq!(answers[0]["level"], "block");
+    assert!(
+        answers[1]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Input line 2: not valid JSON")
+    );
+    assert_eq!(answers[2]["message"], "Signed in: Ana (operator)");
+}
+
+#[test]
+fn scripted_pick_follows_fefo_and_records_the_reason_for_a_later_lot() {
+    let dir = data_dir();
+    let at = "2026-11-25T10:00:00Z";
+    let early = format!("(01){GTIN}(17)270131(30)6(10)EARLY");
+    let late = format!("(01){GTIN}(17)270531(30)6(10)LATE");
+    let script = vec![
+        json!({"scan": "BADGE-7", "at": at}),
+        json!({"do": "receive", "at": at}),
+        json!({"scan": late, "at": at}),
+        json!({"scan": early, "at": at}),
+        json!({"do": "putaway", "at": at}),
+        json!({"scan": late, "at": at}),
+        json!({"scan": "LOC-A-01", "at": at}),
+        json!({"scan": early, "at": at}),
+        json!({"scan": "LOC-A-01", "at": at}),
+        json!({"do": "pick", "order": "SO-1", "at": at}),
+        json!({"scan": "LOC-A-01", "at": at}),
+        json!({"scan": format!("(01){GTIN}(30)2(10)LATE"), "at": at}),
+        json!({"do": "reason", "code": "CUSTOMER-REQUEST", "at": at}),
+        json!({"scan": format!("(01){GTIN}(30)3(10)EARLY"), "at": at}),
+        json!({"scan": format!("(01){GTIN}(30)1(10)EARLY"), "at": at}),
+    ];
+    let answers = run_script(dir.path(), &script);
+    assert_eq!(
+        levels(&answers),
+        [
+            "ok", "ok", "ok", "ok", "ok", "ok", "ok", "ok", "ok", "ok", "ok", "prompt", "warn",
+            "ok", "block"
+        ],
+        "{answers:#?}"
+    );
+    assert_eq!(
+        answers[9]["details"][0],
+        "Next: 5 of Yoghurt 500 g (09506000134352): lot EARLY at A-01, expires 2027-01-31"
+    );
+    assert!(
+        answers[14]["message"]
+            .as_str()
+            .unwrap()
+            .contains("fully picked")
+    );
+    assert_journal_sound(dir.path());
+    let journal = Journal::open_existing(dir.path().join("journal.sqlite")).unwrap();
+    let progress = journal.sales_order_progress("SO-1").unwrap();
+    assert_eq!(progress[0].picked, 5);
+    let picks: Vec<_> = journal
+        .events_after(0, 100)
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.body.kind == lotline::journal::EventKind::Picking)
+        .collect();
+    assert_eq!(picks[0].body.reason.as_deref(), Some("CUSTOMER-REQUEST"));
+    assert_eq!(picks[1].body.reason, None);
+}
