@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, TransactionBehavior};
-use uuid::{NoContext, Timestamp, Uuid};
+use uuid::{ClockSequence, ContextV7, NoContext, Timestamp, Uuid, Variant};
 
 use super::error::{JournalError, Result};
 use super::event::{Event, EventBody, EventKind};
@@ -51,52 +51,131 @@ impl Journal {
         // process, another `Journal` on the same file) cannot fork the chain.
         let mut head = read_head(&tx)?;
         let device_id = &self.device_id;
-        let mut projector = Projector::new(&tx);
-        let written = write(&mut |body| {
-            append_one(&tx, &mut projector, &mut head, device_id, recorded_at, body)
-        })?;
-        projector.finish()?;
+        let mut ids = EventIds::new(&self.ids);
+        let written = {
+            let mut insert = store::EventInsert::new(&tx)?;
+            let mut projector = Projector::new(&tx);
+            let written = write(&mut |body| {
+                let append = Append {
+                    conn: &tx,
+                    device_id,
+                    recorded_at,
+                };
+                append.one(&mut ids, &mut insert, &mut projector, &mut head, body)
+            })?;
+            projector.finish()?;
+            written
+        };
         tx.commit()?;
         self.head = head;
         Ok(written)
     }
 }
 
-/// Validates `body`, chains it after `head`, writes it and its projection
-/// effects, and advances `head` (the caller's copy, kept only on commit).
-fn append_one(
-    conn: &Connection,
-    projector: &mut Projector<'_>,
-    head: &mut Head,
-    device_id: &str,
+/// What every append in one transaction shares.
+struct Append<'a> {
+    conn: &'a Connection,
+    device_id: &'a str,
     recorded_at: DateTime<Utc>,
-    body: EventBody,
-) -> Result<Event> {
-    validate(&body)?;
-    if let Some(id) = body.correction_of {
-        check_correctable(conn, id)?;
+}
+
+impl Append<'_> {
+    /// Validates `body`, chains it after `head`, writes it and its projection
+    /// effects, and advances `head` (the caller's copy, kept only on commit).
+    fn one(
+        &self,
+        ids: &mut EventIds<'_>,
+        insert: &mut store::EventInsert<'_>,
+        projector: &mut Projector<'_>,
+        head: &mut Head,
+        body: EventBody,
+    ) -> Result<Event> {
+        validate(&body)?;
+        if let Some(id) = body.correction_of {
+            check_correctable(self.conn, id)?;
+        }
+        let (secs, nanos) = (
+            u64::try_from(self.recorded_at.timestamp()).unwrap_or(0),
+            self.recorded_at.timestamp_subsec_nanos(),
+        );
+        let mut event = Event {
+            event_id: ids.next(secs, nanos),
+            device_id: self.device_id.to_owned(),
+            seq: head.seq + 1,
+            recorded_at: self.recorded_at,
+            body,
+            prev_hash: head.hash,
+            hash: head.hash,
+        };
+        event.hash = event.compute_hash();
+        insert.insert(&event)?;
+        projector.record(&event)?;
+        *head = Head {
+            seq: event.seq,
+            hash: event.hash,
+        };
+        Ok(event)
     }
-    let (secs, nanos) = (
-        u64::try_from(recorded_at.timestamp()).unwrap_or(0),
-        recorded_at.timestamp_subsec_nanos(),
-    );
-    let mut event = Event {
-        event_id: Uuid::new_v7(Timestamp::from_unix(NoContext, secs, nanos)),
-        device_id: device_id.to_owned(),
-        seq: head.seq + 1,
-        recorded_at,
-        body,
-        prev_hash: head.hash,
-        hash: head.hash,
-    };
-    event.hash = event.compute_hash();
-    store::insert_event(conn, &event)?;
-    projector.record(&event)?;
-    *head = Head {
-        seq: event.seq,
-        hash: event.hash,
-    };
-    Ok(event)
+}
+
+/// UUIDv7 event ids for one transaction, as `Uuid::new_v7` with a
+/// [`ContextV7`] lays them out (48-bit millisecond timestamp, then the
+/// context's 42-bit counter, then 32 further bits), except that the last 32
+/// bits come from a generator seeded once per transaction instead of a
+/// `getrandom` system call per event. Uniqueness and order come from the
+/// timestamp and the counter (reseeded at random each millisecond); the
+/// last bits only make ids of different terminals differ further.
+struct EventIds<'a> {
+    context: &'a ContextV7,
+    state: u64,
+}
+
+impl<'a> EventIds<'a> {
+    /// Counter width of a [`ContextV7`].
+    const COUNTER_BITS: u8 = 42;
+
+    fn new(context: &'a ContextV7) -> EventIds<'a> {
+        // One getrandom call per transaction.
+        let seed = Uuid::new_v7(Timestamp::from_unix(NoContext, 0, 0)).as_u128() as u64;
+        EventIds {
+            context,
+            state: seed,
+        }
+    }
+
+    /// splitmix64.
+    fn next_u32(&mut self) -> u32 {
+        self.state = self.state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        ((z ^ (z >> 31)) >> 32) as u32
+    }
+
+    fn next(&mut self, secs: u64, nanos: u32) -> Uuid {
+        if self.context.usable_bits() != usize::from(Self::COUNTER_BITS) {
+            return Uuid::new_v7(Timestamp::from_unix(self.context, secs, nanos));
+        }
+        let (counter, secs, nanos) = self.context.generate_timestamp_sequence(secs, nanos);
+        let millis = secs
+            .saturating_mul(1000)
+            .saturating_add(u64::from(nanos / 1_000_000));
+        let counter = counter & ((1 << Self::COUNTER_BITS) - 1);
+        // rand_a (12 bits) = the counter's top; rand_b (62 bits) = the
+        // counter's low 30 bits, then 32 generated bits.
+        let rand_a = (counter >> 30) as u16;
+        let rand_b = ((counter & ((1 << 30) - 1)) << 32) | u64::from(self.next_u32());
+        let mut bytes = [0u8; 16];
+        bytes[..6].copy_from_slice(&millis.to_be_bytes()[2..]);
+        bytes[6..8].copy_from_slice(&(0x7000 | rand_a).to_be_bytes());
+        bytes[8..].copy_from_slice(&((0b10 << 62) | rand_b).to_be_bytes());
+        let id = Uuid::from_bytes(bytes);
+        debug_assert_eq!(
+            (id.get_version_num(), id.get_variant()),
+            (7, Variant::RFC4122)
+        );
+        id
+    }
 }
 
 /// Refuses a correction of an unknown or already corrected event (the
@@ -208,6 +287,41 @@ mod tests {
             "UUIDv7 ids are time-ordered"
         );
         assert_eq!(first.event_id.get_version_num(), 7);
+    }
+
+    #[test]
+    fn event_ids_are_increasing_uuidv7s_of_the_recording_time() {
+        let (_dir, mut j) = journal();
+        let t = at(0) + chrono::Duration::microseconds(123_456);
+        let mut ids: Vec<Uuid> = j
+            .append_batch(
+                t,
+                (0..2_000).map(|_| receive(GTIN_A, None, None, 1, "DOCK")),
+            )
+            .unwrap()
+            .iter()
+            .map(|e| e.event_id)
+            .collect();
+        ids.extend(
+            j.append_batch(t, (0..10).map(|_| receive(GTIN_A, None, None, 1, "DOCK")))
+                .unwrap()
+                .iter()
+                .map(|e| e.event_id),
+        );
+        assert!(ids.windows(2).all(|w| w[0] < w[1]), "strictly increasing");
+        for id in &ids {
+            assert_eq!(
+                (id.get_version_num(), id.get_variant()),
+                (7, Variant::RFC4122)
+            );
+            let (secs, nanos) = id.get_timestamp().unwrap().to_unix();
+            assert_eq!(
+                (secs as i64, nanos / 1_000_000),
+                (t.timestamp(), t.timestamp_subsec_millis())
+            );
+        }
+        // The generated low bits differ from id to id.
+        assert_ne!(ids[0].as_u128() as u32, ids[1].as_u128() as u32);
     }
 
     #[test]

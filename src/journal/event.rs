@@ -184,6 +184,50 @@ pub fn iso_date(date: NaiveDate) -> String {
     format!("{:04}-{:02}-{:02}", date.year(), date.month(), date.day())
 }
 
+/// A date as `YYYY-MM-DD` without a heap allocation (the append path
+/// formats one per event); the same text as [`iso_date`].
+pub struct IsoDate {
+    buf: [u8; 16],
+    len: usize,
+}
+
+impl IsoDate {
+    /// Formats `date`.
+    pub fn new(date: NaiveDate) -> IsoDate {
+        let mut out = IsoDate {
+            buf: [0; 16],
+            len: 0,
+        };
+        if let Ok(year @ 0..=9999) = u32::try_from(date.year()) {
+            let digits = |n: u32, width: usize, buf: &mut [u8]| {
+                let mut n = n;
+                for slot in buf[..width].iter_mut().rev() {
+                    *slot = b'0' + (n % 10) as u8;
+                    n /= 10;
+                }
+            };
+            digits(year, 4, &mut out.buf[0..]);
+            out.buf[4] = b'-';
+            digits(date.month(), 2, &mut out.buf[5..]);
+            out.buf[7] = b'-';
+            digits(date.day(), 2, &mut out.buf[8..]);
+            out.len = 10;
+        } else {
+            // Years outside 0..=9999 (never on a label): the general path.
+            let text = iso_date(date);
+            out.buf[..text.len()].copy_from_slice(text.as_bytes());
+            out.len = text.len();
+        }
+        out
+    }
+
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        // Only ASCII digits and '-' are ever written.
+        std::str::from_utf8(&self.buf[..self.len]).unwrap_or_default()
+    }
+}
+
 /// Version tag that starts every canonical encoding.
 const ENCODING_TAG: &str = "lotline.event.v1";
 
@@ -217,8 +261,8 @@ impl Event {
         text(sink, b.kind.as_str());
         opt(sink, b.gtin.as_deref());
         opt(sink, b.lot.as_deref());
-        let expiry = b.expiry.map(iso_date);
-        opt(sink, expiry.as_deref());
+        let expiry = b.expiry.map(IsoDate::new);
+        opt(sink, expiry.as_ref().map(IsoDate::as_str));
         opt(sink, b.serial.as_deref());
         opt(sink, b.sscc.as_deref());
         sink(&b.quantity.to_be_bytes());
@@ -309,6 +353,21 @@ mod tests {
         assert_eq!(&bytes[55..63], &1_795_595_400_000_000i64.to_be_bytes());
         // Ends with the previous hash.
         assert_eq!(&bytes[bytes.len() - 32..], &[0u8; 32]);
+    }
+
+    #[test]
+    fn iso_date_without_allocation_matches_iso_date() {
+        for (y, m, d) in [
+            (2027, 3, 31),
+            (1, 1, 1),
+            (0, 12, 9),
+            (9999, 12, 31),
+            (10000, 1, 2),
+            (-1, 6, 30),
+        ] {
+            let date = NaiveDate::from_ymd_opt(y, m, d).unwrap();
+            assert_eq!(IsoDate::new(date).as_str(), iso_date(date), "{y}-{m}-{d}");
+        }
     }
 
     #[test]

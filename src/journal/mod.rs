@@ -74,6 +74,10 @@ pub struct Journal {
     path: PathBuf,
     device_id: String,
     head: Head,
+    /// Event ids: UUIDv7s monotonic within this value (a counter within
+    /// each millisecond), so a burst's ids land next to each other in the
+    /// `event_id` index instead of at random places in it.
+    ids: uuid::ContextV7,
 }
 
 impl Journal {
@@ -137,6 +141,7 @@ impl Journal {
             path: path.to_path_buf(),
             device_id,
             head,
+            ids: uuid::ContextV7::new(),
         })
     }
 

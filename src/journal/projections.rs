@@ -15,7 +15,7 @@
 //!   order effects, then applies its own. Counts and status changes are
 //!   absolute, so they are superseded rather than reversed.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use rusqlite::{Connection, params};
 
@@ -23,8 +23,9 @@ use super::error::{JournalError, Result};
 use super::event::{Event, EventKind, iso_date};
 use super::store;
 
-/// (GTIN, lot key) of a lot; '' stands for "no lot".
-type LotId = (String, String);
+/// GTIN → lot key → value, looked up by `&str` so that an event whose lot
+/// or stock line was already seen in the transaction allocates nothing.
+type ByLot<V> = HashMap<String, HashMap<String, V>>;
 
 /// Applies events' projection effects within one transaction.
 ///
@@ -35,9 +36,10 @@ type LotId = (String, String);
 /// not 100,000. `finish` must run before the transaction commits.
 pub struct Projector<'c> {
     conn: &'c Connection,
-    stock: HashMap<(String, String, String), i64>,
-    lots_seen: HashSet<LotId>,
-    lots_with_expiry: HashSet<LotId>,
+    /// Summed stock deltas: GTIN → lot → location → delta.
+    stock: ByLot<HashMap<String, i64>>,
+    /// Lots registered in this transaction → whether with an expiry.
+    lots: ByLot<bool>,
 }
 
 impl<'c> Projector<'c> {
@@ -46,8 +48,7 @@ impl<'c> Projector<'c> {
         Projector {
             conn,
             stock: HashMap::new(),
-            lots_seen: HashSet::new(),
-            lots_with_expiry: HashSet::new(),
+            lots: HashMap::new(),
         }
     }
 
@@ -76,8 +77,12 @@ impl<'c> Projector<'c> {
             "INSERT INTO stock (gtin, lot, location, quantity) VALUES (?1, ?2, ?3, ?4) \
              ON CONFLICT (gtin, lot, location) DO UPDATE SET quantity = quantity + excluded.quantity",
         )?;
-        for ((gtin, lot, location), delta) in self.stock.drain() {
-            upsert.execute(params![gtin, lot, location, delta])?;
+        for (gtin, lots) in self.stock.drain() {
+            for (lot, locations) in lots {
+                for (location, delta) in locations {
+                    upsert.execute(params![gtin, lot, location, delta])?;
+                }
+            }
         }
         Ok(())
     }
@@ -88,9 +93,10 @@ impl<'c> Projector<'c> {
         let Some(gtin) = &event.body.gtin else {
             return Ok(());
         };
-        let id = (gtin.clone(), lot_key(event).to_owned());
+        let lot = lot_key(event);
         let has_expiry = event.body.expiry.is_some();
-        if self.lots_with_expiry.contains(&id) || (!has_expiry && self.lots_seen.contains(&id)) {
+        let seen = self.lots.get(gtin.as_str()).and_then(|lots| lots.get(lot));
+        if seen.is_some_and(|&with_expiry| with_expiry || !has_expiry) {
             return Ok(());
         }
         let seq = i64::try_from(event.seq).unwrap_or(i64::MAX);
@@ -100,19 +106,39 @@ impl<'c> Projector<'c> {
                  ON CONFLICT (gtin, lot) DO UPDATE SET expiry = excluded.expiry \
                  WHERE lots.expiry IS NULL AND excluded.expiry IS NOT NULL",
             )?
-            .execute(params![id.0, id.1, event.body.expiry.map(iso_date), seq])?;
-        if has_expiry {
-            self.lots_with_expiry.insert(id.clone());
-        }
-        self.lots_seen.insert(id);
+            .execute(params![gtin, lot, event.body.expiry.map(iso_date), seq])?;
+        *self
+            .lots
+            .entry(gtin.clone())
+            .or_default()
+            .entry(lot.to_owned())
+            .or_default() |= has_expiry;
         Ok(())
     }
 
     /// Adds `delta` of the event's goods to a stock line (in memory).
     fn add_stock(&mut self, event: &Event, location: &str, delta: i64) {
-        if let Some(gtin) = &event.body.gtin {
-            let key = (gtin.clone(), lot_key(event).to_owned(), location.to_owned());
-            *self.stock.entry(key).or_default() += delta;
+        let Some(gtin) = &event.body.gtin else {
+            return;
+        };
+        let lot = lot_key(event);
+        let line = self
+            .stock
+            .get_mut(gtin.as_str())
+            .and_then(|lots| lots.get_mut(lot))
+            .and_then(|locations| locations.get_mut(location));
+        match line {
+            Some(sum) => *sum += delta,
+            None => {
+                *self
+                    .stock
+                    .entry(gtin.clone())
+                    .or_default()
+                    .entry(lot.to_owned())
+                    .or_default()
+                    .entry(location.to_owned())
+                    .or_default() += delta;
+            }
         }
     }
 

@@ -7,7 +7,7 @@ use rusqlite::{Connection, Row, params};
 use uuid::Uuid;
 
 use super::error::{JournalError, Result};
-use super::event::{ChainHash, Event, EventBody, EventKind, iso_date};
+use super::event::{ChainHash, Event, EventBody, EventKind, IsoDate};
 
 /// The `events` columns in [`event_from_row`]'s order, for SELECTs.
 pub const EVENT_COLUMNS: &str = "seq, event_id, device_id, recorded_at, operator, kind, gtin, \
@@ -19,42 +19,63 @@ pub fn parse_date(text: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
 }
 
+/// The INSERT of one `events` row.
+const INSERT_EVENT: &str = "INSERT INTO events (seq, event_id, device_id, recorded_at, operator, \
+     kind, gtin, lot, expiry, serial, sscc, quantity, unit, from_location, to_location, \
+     purchase_order, sales_order, reason, correction_of, prev_hash, hash) \
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, \
+     ?18, ?19, ?20, ?21)";
+
 /// Writes `event` as a new row.
+#[cfg(test)]
 pub fn insert_event(conn: &Connection, event: &Event) -> Result<()> {
-    let b = &event.body;
-    let mut stmt = conn.prepare_cached(
-        "INSERT INTO events (seq, event_id, device_id, recorded_at, operator, kind, gtin, lot, \
-         expiry, serial, sscc, quantity, unit, from_location, to_location, purchase_order, \
-         sales_order, reason, correction_of, prev_hash, hash) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, \
-         ?18, ?19, ?20, ?21)",
-    )?;
-    let seq = i64::try_from(event.seq)
-        .map_err(|_| JournalError::Invalid(format!("seq {} is out of range", event.seq)))?;
-    stmt.execute(params![
-        seq,
-        event.event_id.as_bytes(),
-        event.device_id,
-        event.recorded_at.timestamp_micros(),
-        b.operator,
-        b.kind.as_str(),
-        b.gtin,
-        b.lot,
-        b.expiry.map(iso_date),
-        b.serial,
-        b.sscc,
-        b.quantity,
-        b.unit,
-        b.from_location,
-        b.to_location,
-        b.purchase_order,
-        b.sales_order,
-        b.reason,
-        b.correction_of.as_ref().map(Uuid::as_bytes),
-        event.prev_hash.0,
-        event.hash.0,
-    ])?;
-    Ok(())
+    EventInsert::new(conn)?.insert(event)
+}
+
+/// The event INSERT, prepared once for a whole transaction (a burst).
+pub struct EventInsert<'c> {
+    stmt: rusqlite::CachedStatement<'c>,
+}
+
+impl<'c> EventInsert<'c> {
+    /// Prepares (or takes from the cache) the INSERT on `conn`.
+    pub fn new(conn: &'c Connection) -> Result<EventInsert<'c>> {
+        Ok(EventInsert {
+            stmt: conn.prepare_cached(INSERT_EVENT)?,
+        })
+    }
+
+    /// Writes `event` as a new row.
+    pub fn insert(&mut self, event: &Event) -> Result<()> {
+        let b = &event.body;
+        let seq = i64::try_from(event.seq)
+            .map_err(|_| JournalError::Invalid(format!("seq {} is out of range", event.seq)))?;
+        let expiry = b.expiry.map(IsoDate::new);
+        self.stmt.execute(params![
+            seq,
+            event.event_id.as_bytes(),
+            event.device_id,
+            event.recorded_at.timestamp_micros(),
+            b.operator,
+            b.kind.as_str(),
+            b.gtin,
+            b.lot,
+            expiry.as_ref().map(IsoDate::as_str),
+            b.serial,
+            b.sscc,
+            b.quantity,
+            b.unit,
+            b.from_location,
+            b.to_location,
+            b.purchase_order,
+            b.sales_order,
+            b.reason,
+            b.correction_of.as_ref().map(Uuid::as_bytes),
+            event.prev_hash.0,
+            event.hash.0,
+        ])?;
+        Ok(())
+    }
 }
 
 /// Reads a row selected with [`EVENT_COLUMNS`]. A row that does not decode
