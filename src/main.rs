@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::Parser;
-use lotline::cli::{Cli, Command, config_cmd, decode, headless, journal_cmd};
+use lotline::cli::{Cli, Command, config_cmd, decode, demo_data, headless, journal_cmd};
 use lotline::{config, journal, logging, scan, ui};
 
 fn main() -> ExitCode {
@@ -54,6 +54,11 @@ fn run() -> Result<ExitCode> {
             } else {
                 ExitCode::FAILURE
             })
+        }
+        Some(Command::DemoData(args)) => {
+            let path = settings.data_dir.join(journal::FILE_NAME);
+            demo_data::run(&args, &path, chrono::Utc::now(), &mut io::stdout().lock())?;
+            Ok(ExitCode::SUCCESS)
         }
         Some(Command::Headless(args)) => {
             let path = settings.data_dir.join(journal::FILE_NAME);

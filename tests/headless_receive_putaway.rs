@@ -1,7 +1,8 @@
 //! `lotline headless` end to end: the real binary on a real journal in a
 //! temporary data directory, scripted receive → putaway → undo → lot lookup
-//! and receive → putaway → pick with a FEFO reason, after which `lotline
-//! journal verify` must pass.
+//! receive → putaway → pick with a FEFO reason, and hold → pick blocked →
+//! release → pick, and `lotline demo-data` followed by a session on that
+//! data, after which `lotline journal verify` must pass.
 
 use std::io::Write;
 use std::path::Path;
@@ -77,11 +78,18 @@ fn data_dir() -> tempfile::TempDir {
                     unit: "EA".into(),
                 }],
             }],
-            operators: vec![Operator {
-                badge: "BADGE-7".into(),
-                name: "Ana".into(),
-                role: "receiver".into(),
-            }],
+            operators: vec![
+                Operator {
+                    badge: "BADGE-7".into(),
+                    name: "Ana".into(),
+                    role: "receiver".into(),
+                },
+                Operator {
+                    badge: "BADGE-9".into(),
+                    name: "Sam".into(),
+                    role: "supervisor".into(),
+                },
+            ],
             ..ReferenceData::default()
         })
         .expect("reference data");
@@ -278,4 +286,144 @@ fn scripted_pick_follows_fefo_and_records_the_reason_for_a_later_lot() {
         .collect();
     assert_eq!(picks[0].body.reason.as_deref(), Some("CUSTOMER-REQUEST"));
     assert_eq!(picks[1].body.reason, None);
+}
+
+#[test]
+fn scripted_hold_blocks_picking_until_a_supervisor_releases() {
+    let dir = data_dir();
+    let at = "2026-11-25T11:00:00Z";
+    let early = format!("(01){GTIN}(17)270131(30)6(10)EARLY");
+    let lot = format!("(01){GTIN}(10)EARLY");
+    let pick = format!("(01){GTIN}(30)2(10)EARLY");
+    let script = vec![
+        json!({"scan": "BADGE-7", "at": at}),
+        json!({"do": "receive", "at": at}),
+        json!({"scan": early, "at": at}),
+        json!({"do": "putaway", "at": at}),
+        json!({"scan": early, "at": at}),
+        json!({"scan": "LOC-A-01", "at": at}),
+        json!({"do": "sign-out", "at": at}),
+        json!({"scan": "BADGE-9", "at": at}),
+        json!({"do": "hold", "reason": "lab test pending", "at": at}),
+        json!({"scan": lot, "at": at}),
+        json!({"do": "sign-out", "at": at}),
+        json!({"scan": "BADGE-7", "at": at}),
+        json!({"do": "hold", "reason": "looks damaged", "at": at}),
+        json!({"do": "pick", "order": "SO-1", "at": at}),
+        json!({"scan": "LOC-A-01", "at": at}),
+        json!({"scan": pick, "at": at}),
+        json!({"do": "sign-out", "at": at}),
+        json!({"scan": "BADGE-9", "at": at}),
+        json!({"do": "release", "reason": "lab test passed", "at": at}),
+        json!({"scan": lot, "at": at}),
+        json!({"do": "sign-out", "at": at}),
+        json!({"scan": "BADGE-7", "at": at}),
+        json!({"do": "pick", "order": "SO-1", "at": at}),
+        json!({"scan": "LOC-A-01", "at": at}),
+        json!({"scan": pick, "at": at}),
+    ];
+    let answers = run_script(dir.path(), &script);
+    assert_eq!(
+        levels(&answers),
+        [
+            "ok", "ok", "ok", "ok", "ok", "ok", "ok", "ok", "ok", "ok", "ok", "ok", "block", "ok",
+            "ok", "block", "ok", "ok", "ok", "ok", "ok", "ok", "ok", "ok", "ok"
+        ],
+        "{answers:#?}"
+    );
+    assert_eq!(
+        answers[9]["message"],
+        "Held Yoghurt 500 g (09506000134352) lot EARLY: lab test pending"
+    );
+    assert_eq!(
+        answers[12]["message"],
+        "Only a supervisor may hold a lot: ask a supervisor to sign in"
+    );
+    assert_eq!(
+        answers[15]["message"],
+        "Yoghurt 500 g (09506000134352) lot EARLY is held: do not pick it"
+    );
+    assert_eq!(answers[15]["events"], json!([]));
+    assert_journal_sound(dir.path());
+    let journal = Journal::open_existing(dir.path().join("journal.sqlite")).unwrap();
+    assert_eq!(journal.sales_order_progress("SO-1").unwrap()[0].picked, 2);
+    let kinds: Vec<_> = journal
+        .events_after(0, 100)
+        .unwrap()
+        .into_iter()
+        .map(|e| (e.body.kind.as_str(), e.body.operator))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("receiving", "BADGE-7".to_owned()),
+            ("storing", "BADGE-7".to_owned()),
+            ("holding", "BADGE-9".to_owned()),
+            ("releasing", "BADGE-9".to_owned()),
+            ("picking", "BADGE-7".to_owned()),
+        ]
+    );
+}
+
+#[test]
+fn demo_data_loads_once_and_a_headless_session_walks_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let load = || {
+        lotline(dir.path())
+            .args(["demo-data", "--today", "2026-11-25"])
+            .output()
+            .expect("run demo-data")
+    };
+    let first = load();
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    assert!(String::from_utf8_lossy(&first.stdout).contains("BADGE-1900 (Sam, supervisor)"));
+    let again = load();
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("only into an empty journal"));
+
+    let at = "2026-11-25T10:00:00Z";
+    let recalled = "(01)09506000134376(10)CH2611R";
+    let script = vec![
+        json!({"scan": "BADGE-1002", "at": at}),
+        json!({"do": "pick", "order": "SO-2001", "at": at}),
+        json!({"scan": "LOC-A-01", "at": at}),
+        json!({"scan": "(01)09506000134352(30)6(10)Y2611B", "at": at}),
+        json!({"do": "lookup", "at": at}),
+        json!({"scan": recalled, "at": at}),
+        json!({"do": "expiry-alerts", "days": 14, "at": at}),
+        json!({"do": "sign-out", "at": at}),
+        json!({"scan": "BADGE-1900", "at": at}),
+        json!({"do": "release", "reason": "customer asked", "at": at}),
+        json!({"scan": recalled, "at": at}),
+    ];
+    let answers = run_script(dir.path(), &script);
+    assert_eq!(
+        levels(&answers),
+        [
+            "ok", "ok", "ok", "ok", "ok", "ok", "warn", "ok", "ok", "ok", "block"
+        ],
+        "{answers:#?}"
+    );
+    assert_eq!(
+        answers[1]["details"][0],
+        "Next: 6 of Yoghurt 500 g (09506000134352): lot Y2611B at A-01, expires 2026-12-07"
+    );
+    assert!(
+        answers[5]["message"]
+            .as_str()
+            .unwrap()
+            .contains("lot CH2611R: recalled")
+    );
+    assert_eq!(answers[6]["details"].as_array().unwrap().len(), 5);
+    assert!(
+        answers[10]["message"]
+            .as_str()
+            .unwrap()
+            .contains("a local release never lifts a recall")
+    );
+    assert_journal_sound(dir.path());
 }

@@ -3,6 +3,7 @@
 
 pub mod config_cmd;
 pub mod decode;
+pub mod demo_data;
 pub mod headless;
 pub mod journal_cmd;
 
@@ -41,4 +42,7 @@ pub enum Command {
     /// Run the workflow engine over JSON lines on standard input (or a
     /// script) and standard output, for fixed stations, scripts and tests.
     Headless(headless::HeadlessArgs),
+    /// Load a small demo warehouse (products, lots, locations, orders,
+    /// badges) into an empty journal, to try every workflow.
+    DemoData(demo_data::DemoDataArgs),
 }

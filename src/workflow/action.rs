@@ -24,6 +24,46 @@ pub enum Action {
         /// The sales order number.
         order: String,
     },
+    /// Open holding of lots (supervisors only): each lot scanned is held.
+    Hold {
+        /// Why, recorded with every hold of the task.
+        reason: String,
+    },
+    /// Open releasing of held lots (supervisors only); a recall is never
+    /// lifted by a local release.
+    Release {
+        /// Why, recorded with every release of the task.
+        reason: String,
+    },
+    /// Open returns, from a sales order if known.
+    Return {
+        /// The sales order the goods were shipped on.
+        #[serde(default)]
+        order: Option<String>,
+    },
+    /// Quarantine the returned item waiting for its outcome by holding its
+    /// lot locally.
+    Quarantine {
+        /// Why, recorded with the return and the hold.
+        reason: String,
+    },
+    /// Open a blind cycle count: a location, then its items.
+    Count,
+    /// Give the count of the item just scanned in a cycle count.
+    EnterCount {
+        /// How many units were counted.
+        quantity: i64,
+        /// Why the count differs from the records (asked for only then).
+        #[serde(default)]
+        reason: Option<String>,
+    },
+    /// Show what in stock expires soon or has expired; records nothing and
+    /// leaves the open task as it was.
+    ExpiryAlerts {
+        /// The horizon in days (default 30).
+        #[serde(default)]
+        days: Option<u32>,
+    },
     /// Give the reason code for picking a lot that is not first to expire.
     Reason {
         /// The reason code, recorded with the pick.
@@ -77,6 +117,18 @@ mod tests {
                 code: "DAMAGED".into()
             }
         );
+        assert_eq!(
+            read(r#"{"do":"hold","reason":"lab test"}"#).unwrap(),
+            Action::Hold {
+                reason: "lab test".into()
+            }
+        );
+        assert!(read(r#"{"do":"release"}"#).is_err());
+        assert_eq!(
+            read(r#"{"do":"expiry-alerts","days":7}"#).unwrap(),
+            Action::ExpiryAlerts { days: Some(7) }
+        );
+        assert!(read(r#"{"do":"expiry-alerts","days":-1}"#).is_err());
         assert!(read(r#"{"do":"pick"}"#).is_err());
         assert!(read(r#"{"do":"enter-lot","lott":"A"}"#).is_err());
         assert!(read(r#"{"do":"fly"}"#).is_err());

@@ -8,14 +8,18 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::action::Action;
+use super::count::{self, CountTask};
+use super::expiry;
 use super::feedback::{Feedback, Level};
+use super::hold::{self, Change, StatusTask};
 use super::item::Scanned;
 use super::lot_lookup;
 use super::pick::{self, PickTask};
 use super::putaway::{self, PutawayTask};
 use super::receive::{self, ReceiveTask};
+use super::returns::{self, ReturnTask};
 use super::settings::WorkflowSettings;
-use super::signin::{self, SignedIn};
+use super::signin::{self, Role, SignedIn};
 use super::undo;
 use crate::journal::{Event, EventBody, Journal, JournalError};
 use crate::scan::{self, DecodeOptions};
@@ -33,6 +37,12 @@ pub(super) enum Task {
     Lookup,
     /// Picking a sales order (boxed: it is the largest task by far).
     Pick(Box<PickTask>),
+    /// Counting a location blind.
+    Count(CountTask),
+    /// Taking back returned goods.
+    Return(ReturnTask),
+    /// Holding or releasing lots (supervisors only).
+    LotStatus(StatusTask),
 }
 
 /// What a handler may read: the journal, the settings, who is working and
@@ -41,6 +51,7 @@ pub(super) struct Context<'a> {
     pub journal: &'a Journal,
     pub settings: &'a WorkflowSettings,
     pub operator: &'a str,
+    pub role: Role,
     pub today: NaiveDate,
 }
 
@@ -134,11 +145,14 @@ impl Engine {
             return self.sign_in(&scanned);
         }
         self.step(now, |task, ctx| match task {
-            Task::Idle => refuse("Choose a task first: receive, putaway, pick or lookup"),
+            Task::Idle => refuse(format!("Choose a task first: {}", ctx.role.tasks())),
             Task::Receive(receiving) => receive::scan(receiving, ctx, &scanned),
             Task::Putaway(putting) => putaway::scan(putting, ctx, &scanned),
             Task::Lookup => lot_lookup::scan(ctx, &scanned),
             Task::Pick(picking) => pick::scan(picking, ctx, &scanned),
+            Task::LotStatus(changing) => hold::scan(changing, ctx, &scanned),
+            Task::Count(counting) => count::scan(counting, ctx, &scanned),
+            Task::Return(returning) => returns::scan(returning, ctx, &scanned),
         })
     }
 
@@ -158,6 +172,27 @@ impl Engine {
                 )))
             }),
             Action::Pick { order } => self.start(now, |task, ctx| pick::start(task, ctx, &order)),
+            Action::Hold { reason } => self.start(now, |task, ctx| {
+                hold::start(task, ctx, Change::Hold, &reason)
+            }),
+            Action::Release { reason } => self.start(now, |task, ctx| {
+                hold::start(task, ctx, Change::Release, &reason)
+            }),
+            Action::Return { order } => {
+                self.start(now, |task, ctx| returns::start(task, ctx, order.as_deref()))
+            }
+            Action::Quarantine { reason } => self.step(now, |task, ctx| match task {
+                Task::Return(returning) => returns::quarantine(returning, ctx, &reason),
+                _ => refuse("No returned item is waiting to be quarantined"),
+            }),
+            Action::Count => self.start(now, |task, _| count::start(task)),
+            Action::EnterCount { quantity, reason } => self.step(now, |task, ctx| match task {
+                Task::Count(counting) => count::enter(counting, ctx, quantity, reason.as_deref()),
+                _ => refuse("No count is being asked for"),
+            }),
+            Action::ExpiryAlerts { days } => self.step(now, |_, ctx| {
+                expiry::alerts(ctx, days.unwrap_or(expiry::DEFAULT_DAYS))
+            }),
             Action::Reason { code } => self.step(now, |task, _| match task {
                 Task::Pick(picking) => pick::reason(picking, &code),
                 _ => refuse("No reason code is being asked for"),
@@ -170,7 +205,9 @@ impl Engine {
                 Task::Receive(receiving) => receive::cancel(receiving),
                 Task::Putaway(putting) => putaway::cancel(putting),
                 Task::Pick(picking) => pick::cancel(picking),
-                Task::Idle | Task::Lookup => refuse("Nothing to cancel"),
+                Task::Count(counting) => count::cancel(counting),
+                Task::Return(returning) => returns::cancel(returning),
+                Task::Idle | Task::Lookup | Task::LotStatus(_) => refuse("Nothing to cancel"),
             }),
         }
     }
@@ -225,6 +262,7 @@ impl Engine {
             journal: &self.journal,
             settings: &self.settings,
             operator: &operator.badge,
+            role: operator.role,
             today: now.date_naive(),
         };
         let result = handle(&mut self.task, &ctx).and_then(|outcome| {
@@ -249,6 +287,9 @@ impl Engine {
         };
         if self.last_step.is_empty() {
             return Feedback::block("Nothing to undo in this task");
+        }
+        if let Some(why) = undo::refusal(&self.last_step) {
+            return Feedback::block(why);
         }
         let (bodies, feedback) = undo::corrections(&self.last_step, &operator.badge, reason);
         match self.journal.append_batch(now, bodies) {

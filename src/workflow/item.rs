@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 
 use super::engine::{Context, StepResult, refuse};
-use crate::journal::Product;
+use crate::journal::{Location, Product};
 use crate::scan::{Scan, ScanKind};
 
 /// One decoded scan together with the data as the scanner sent it.
@@ -57,6 +57,18 @@ impl Item {
     pub fn describe(&self) -> String {
         describe(&self.product, self.lot.as_deref())
     }
+
+    /// Refuses a label without lot for a lot-tracked product: stock,
+    /// status and history are per lot, so the lot must be known.
+    pub fn require_lot(&self) -> StepResult<()> {
+        if self.product.lot_tracked && self.lot.is_none() {
+            return refuse(format!(
+                "The label of {} has no lot number: scan the label that shows the lot",
+                self.describe()
+            ));
+        }
+        Ok(())
+    }
 }
 
 /// `description (GTIN)` plus ` lot L` when there is a lot.
@@ -64,6 +76,29 @@ pub fn describe(product: &Product, lot: Option<&str>) -> String {
     match lot {
         Some(lot) => format!("{} ({}) lot {lot}", product.description, product.gtin),
         None => format!("{} ({})", product.description, product.gtin),
+    }
+}
+
+/// How an expiry reads on screen relative to `today`: `expired D (N days
+/// ago)` or `expires D (N days left)`.
+pub fn expiry_phrase(expiry: NaiveDate, today: NaiveDate) -> String {
+    let left = (expiry - today).num_days();
+    if left < 0 {
+        format!("expired {expiry} ({} days ago)", -left)
+    } else {
+        format!("expires {expiry} ({left} days left)")
+    }
+}
+
+/// The location a scan names (code, label text or GLN); an unknown one is
+/// refused.
+pub fn locate(ctx: &Context<'_>, scanned: &Scanned<'_>) -> StepResult<Location> {
+    let label = scanned.location_key();
+    match ctx.journal.location_by_scan(label)? {
+        Some(location) => Ok(location),
+        None => refuse(format!(
+            "Location {label:?} is not known: scan a location label"
+        )),
     }
 }
 

@@ -3,7 +3,7 @@
 
 use super::engine::{Context, Outcome, StepResult, refuse};
 use super::feedback::Feedback;
-use super::item::{Scanned, identify};
+use super::item::{Scanned, expiry_phrase, identify};
 use crate::journal::Event;
 
 /// How many of the lot's latest events the answer lists.
@@ -12,12 +12,7 @@ const RECENT_EVENTS: usize = 5;
 /// Answers a lookup scan.
 pub(super) fn scan(ctx: &Context<'_>, scanned: &Scanned<'_>) -> StepResult<Outcome> {
     let item = identify(ctx, scanned)?;
-    if item.product.lot_tracked && item.lot.is_none() {
-        return refuse(format!(
-            "The label of {} has no lot number: scan the label that shows the lot",
-            item.describe()
-        ));
-    }
+    item.require_lot()?;
     let Some(report) = ctx
         .journal
         .lot_lookup(&item.product.gtin, item.lot.as_deref())?
@@ -31,17 +26,10 @@ pub(super) fn scan(ctx: &Context<'_>, scanned: &Scanned<'_>) -> StepResult<Outco
         .status
         .as_ref()
         .map_or("released", |s| s.state.as_str());
-    let expiry = match report.expiry {
-        Some(date) => {
-            let left = (date - ctx.today).num_days();
-            if left < 0 {
-                format!("expired {date} ({} days ago)", -left)
-            } else {
-                format!("expires {date} ({left} days left)")
-            }
-        }
-        None => "no expiry date".to_owned(),
-    };
+    let expiry = report.expiry.map_or_else(
+        || "no expiry date".to_owned(),
+        |d| expiry_phrase(d, ctx.today),
+    );
     let mut feedback = Feedback::ok(format!("{}: {status}, {expiry}", item.describe()));
     if let Some(s) = &report.status {
         feedback = feedback.detail(format!(

@@ -10,11 +10,16 @@
 //!
 //! One file per concern: [`engine`] (session, tasks, recording),
 //! [`feedback`], [`action`], [`signin`], `receive`, `putaway`, `pick`,
-//! `lot_lookup`, `undo`, [`lot_pattern`], [`manual_entry`], [`settings`].
+//! `hold` (hold / release), `expiry` (alerts), `count` (cycle count),
+//! `returns`, `lot_lookup`, `undo`, [`lot_pattern`], [`manual_entry`],
+//! [`settings`].
 
 pub mod action;
+mod count;
 pub mod engine;
+mod expiry;
 pub mod feedback;
+mod hold;
 mod item;
 mod lot_lookup;
 pub mod lot_pattern;
@@ -22,6 +27,7 @@ pub mod manual_entry;
 mod pick;
 mod putaway;
 mod receive;
+mod returns;
 pub mod settings;
 pub mod signin;
 mod undo;

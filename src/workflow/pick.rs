@@ -7,7 +7,7 @@
 
 use super::engine::{Context, Outcome, StepResult, Task, refuse};
 use super::feedback::Feedback;
-use super::item::{Item, Scanned, describe, identify};
+use super::item::{Item, Scanned, describe, identify, locate};
 use crate::journal::{
     EventBody, EventKind, FefoCandidate, Location, LocationKind, LotState, Product, SalesOrder,
 };
@@ -61,12 +61,7 @@ pub(super) fn scan(
         ));
     }
     if scanned.scan.identity.gtin.is_none() {
-        let label = scanned.location_key();
-        let Some(location) = ctx.journal.location_by_scan(label)? else {
-            return refuse(format!(
-                "Location {label:?} is not known: scan a location label"
-            ));
-        };
+        let location = locate(ctx, scanned)?;
         let feedback = Feedback::ok(format!("At {}: scan the item", location.code));
         task.at = Some(location);
         return Ok(Outcome::reply(feedback));
@@ -151,11 +146,7 @@ fn checked_pick(
             order.number
         ));
     }
-    if product.lot_tracked && item.lot.is_none() {
-        return refuse(format!(
-            "The label of {what} has no lot number: scan the label that shows the lot"
-        ));
-    }
+    item.require_lot()?;
     let report = ctx.journal.lot_lookup(&product.gtin, item.lot.as_deref())?;
     let status = report.as_ref().and_then(|r| r.status.as_ref());
     if let Some(state) = status

@@ -4,7 +4,7 @@
 
 use super::engine::{Context, Outcome, StepResult, Task, refuse};
 use super::feedback::Feedback;
-use super::item::{Scanned, describe, identify};
+use super::item::{Scanned, describe, identify, locate};
 use crate::journal::{EventBody, EventKind, LocationKind, LotState, Product};
 
 /// An open putaway task.
@@ -65,12 +65,7 @@ fn pick_up(
     scanned: &Scanned<'_>,
 ) -> StepResult<Outcome> {
     let item = identify(ctx, scanned)?;
-    if item.product.lot_tracked && item.lot.is_none() {
-        return refuse(format!(
-            "The label of {} has no lot number: scan the label that shows the lot",
-            item.describe()
-        ));
-    }
+    item.require_lot()?;
     let dock = &ctx.settings.receiving_location;
     let report = ctx
         .journal
@@ -126,12 +121,7 @@ fn put_down(load: Load, ctx: &Context<'_>, scanned: &Scanned<'_>) -> StepResult<
             "Scan the destination location for {what} first, or cancel"
         ));
     }
-    let label = scanned.location_key();
-    let Some(location) = ctx.journal.location_by_scan(label)? else {
-        return refuse(format!(
-            "Location {label:?} is not known: scan a location label"
-        ));
-    };
+    let location = locate(ctx, scanned)?;
     let dock = &ctx.settings.receiving_location;
     if &location.code == dock {
         return refuse(format!(

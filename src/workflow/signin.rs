@@ -25,6 +25,16 @@ impl Role {
         }
     }
 
+    /// The tasks this role may open, as offered on screen.
+    pub const fn tasks(self) -> &'static str {
+        match self {
+            Role::Operator => "receive, putaway, pick, count, return, lookup or expiry-alerts",
+            Role::Supervisor => {
+                "receive, putaway, pick, count, return, lookup, expiry-alerts, hold or release"
+            }
+        }
+    }
+
     /// The name shown on screen.
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -54,7 +64,7 @@ pub(super) fn sign_in(journal: &Journal, badge: &str) -> StepResult<(SignedIn, F
     };
     let role = Role::of(&operator.role);
     let feedback = Feedback::ok(format!("Signed in: {} ({})", operator.name, role.as_str()))
-        .detail("Choose a task: receive, putaway, pick or lookup");
+        .detail(format!("Choose a task: {}", role.tasks()));
     Ok((
         SignedIn {
             badge: operator.badge,

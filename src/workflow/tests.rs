@@ -501,3 +501,273 @@ fn expired_held_recalled_short_lived_and_wrong_products_are_blocked() {
     blocked(&mut engine, &pick_label("RECALL1", 1), "is recalled");
     assert_eq!(engine.journal().last_seq(), before);
 }
+
+/// Signs out whoever is signed in and signs in `badge`.
+fn switch_to(engine: &mut Engine, badge: &str) {
+    engine.act(Action::SignOut, now());
+    assert_eq!(engine.scan(badge, now()).level, Level::Ok, "{badge}");
+}
+
+fn hold(reason: &str) -> Action {
+    Action::Hold {
+        reason: reason.into(),
+    }
+}
+
+fn release(reason: &str) -> Action {
+    Action::Release {
+        reason: reason.into(),
+    }
+}
+
+#[test]
+fn hold_and_release_need_a_supervisor_and_a_reason() {
+    let (_dir, mut engine) = receiving();
+    for action in [hold("lab test"), release("lab test passed")] {
+        let fb = engine.act(action, now());
+        assert_eq!(fb.level, Level::Block);
+        assert!(fb.message.contains("Only a supervisor"), "{}", fb.message);
+    }
+    switch_to(&mut engine, "BADGE-9");
+    assert_eq!(engine.act(hold("  "), now()).level, Level::Block);
+    let fb = engine.act(hold("lab test"), now());
+    assert_eq!(fb.level, Level::Ok, "{fb:?}");
+    assert_eq!(engine.journal().last_seq(), 0);
+}
+
+#[test]
+fn a_held_lot_blocks_picking_until_released_and_is_not_undone() {
+    let (_dir, mut engine) = picking(&[("EARLY", "270131")]);
+    switch_to(&mut engine, "BADGE-9");
+    engine.act(hold("lab test pending"), now());
+    let held = engine.scan(&yoghurt("EARLY", 1), now());
+    assert_eq!(held.level, Level::Ok, "{held:?}");
+    assert!(held.details.contains(&"At A-01: 5 EA".to_owned()));
+    let last = engine
+        .journal()
+        .events_after(0, 100)
+        .unwrap()
+        .pop()
+        .unwrap();
+    assert_eq!(last.body.kind, crate::journal::EventKind::Holding);
+    assert_eq!(last.body.reason.as_deref(), Some("lab test pending"));
+    assert_eq!(last.body.operator, "BADGE-9");
+    let again = engine.scan(&yoghurt("EARLY", 1), now());
+    assert!(again.message.contains("already on hold"), "{again:?}");
+    let undo = engine.act(Action::Undo { reason: None }, now());
+    assert_eq!(
+        undo.message,
+        "A hold is not undone: release the lot instead"
+    );
+
+    switch_to(&mut engine, "BADGE-7");
+    let order = || Action::Pick {
+        order: "SO-1".into(),
+    };
+    engine.act(order(), now());
+    engine.scan("A-01", now());
+    let blocked = engine.scan(&pick_label("EARLY", 1), now());
+    assert!(blocked.message.contains("is held"), "{blocked:?}");
+
+    switch_to(&mut engine, "BADGE-9");
+    engine.act(release("lab test passed"), now());
+    let released = engine.scan(&yoghurt("EARLY", 1), now());
+    assert_eq!(released.level, Level::Ok, "{released:?}");
+    let status = engine.journal().lot_status(YOGHURT, Some("EARLY")).unwrap();
+    assert_eq!(status.map(|s| s.state), Some(LotState::Released));
+
+    switch_to(&mut engine, "BADGE-7");
+    engine.act(order(), now());
+    engine.scan("A-01", now());
+    assert_eq!(engine.scan(&pick_label("EARLY", 1), now()).level, Level::Ok);
+}
+
+#[test]
+fn a_recall_is_never_released_or_held_locally() {
+    let (_dir, mut engine) = receiving();
+    switch_to(&mut engine, "BADGE-9");
+    engine.act(release("customer asked"), now());
+    let fb = engine.scan(&yoghurt("RECALL1", 1), now());
+    assert_eq!(fb.level, Level::Block);
+    assert!(
+        fb.message.contains(
+            "recalled (by quality: supplier recall): a local release never lifts a recall"
+        ),
+        "{}",
+        fb.message
+    );
+    let fb = engine.scan(&yoghurt("NEVERHELD", 1), now());
+    assert!(fb.message.contains("is not on hold"), "{}", fb.message);
+    let fb = engine.scan(TOWELS, now());
+    assert!(fb.message.contains("not lot-tracked"), "{}", fb.message);
+    engine.act(hold("damaged"), now());
+    let fb = engine.scan(&yoghurt("RECALL1", 1), now());
+    assert!(fb.message.contains("already recalled"), "{}", fb.message);
+    assert_eq!(engine.journal().last_seq(), 0);
+}
+
+#[test]
+fn expiry_alerts_list_expired_and_soon_expiring_stock_and_keep_the_task() {
+    let (_dir, mut engine) = receiving();
+    let none = engine.act(Action::ExpiryAlerts { days: None }, now());
+    assert_eq!(none.message, "Nothing in stock expires within 30 days");
+    let (_dir, mut engine) = picking(&[("OLD", "261120"), ("SOON", "261210"), ("LATE", "270531")]);
+    let before = engine.journal().last_seq();
+    let fb = engine.act(Action::ExpiryAlerts { days: Some(30) }, now());
+    assert_eq!(fb.level, Level::Warn, "{fb:?}");
+    assert_eq!(
+        fb.message,
+        "1 lot(s) expired but still in stock, 1 expiring within 30 days"
+    );
+    assert_eq!(
+        fb.details,
+        [
+            "Take expired stock out of the pick locations",
+            "expired 2026-11-20 (5 days ago): Yoghurt 500 g (09506000134352) lot OLD at A-01: 5 EA",
+            "expires 2026-12-10 (15 days left): Yoghurt 500 g (09506000134352) lot SOON at A-01: 5 EA",
+        ]
+    );
+    let week = engine.act(Action::ExpiryAlerts { days: Some(7) }, now());
+    assert_eq!(week.details.len(), 2, "{week:?}");
+    assert_eq!(engine.journal().last_seq(), before);
+    assert_eq!(engine.scan("A-01", now()).message, "At A-01: scan the item");
+}
+
+fn count(quantity: i64, reason: Option<&str>) -> Action {
+    Action::EnterCount {
+        quantity,
+        reason: reason.map(Into::into),
+    }
+}
+
+#[test]
+fn a_blind_count_records_matches_and_adjusts_differences_with_a_reason() {
+    let (_dir, mut engine) = picking(&[("EARLY", "270131")]);
+    assert_eq!(engine.act(Action::Count, now()).level, Level::Ok);
+    let early = yoghurt("EARLY", 9);
+    assert_eq!(engine.scan(&early, now()).level, Level::Block);
+    assert_eq!(engine.scan("LOC-A-01", now()).level, Level::Ok);
+    let ask = engine.scan(&early, now());
+    assert_eq!(ask.level, Level::Prompt);
+    assert_eq!(
+        ask.message,
+        "Count Yoghurt 500 g (09506000134352) lot EARLY at A-01: enter how many EA you count"
+    );
+    assert_eq!(engine.act(count(-1, None), now()).level, Level::Block);
+    let same = engine.act(count(5, None), now());
+    assert_eq!(same.level, Level::Ok, "{same:?}");
+    assert!(same.message.ends_with("matches the records"));
+    let last = engine
+        .journal()
+        .events_after(0, 100)
+        .unwrap()
+        .pop()
+        .unwrap();
+    assert_eq!(last.body.kind, crate::journal::EventKind::CycleCounting);
+    assert_eq!(last.body.reason, None);
+
+    let before = engine.journal().last_seq();
+    engine.scan(&early, now());
+    let differs = engine.act(count(3, None), now());
+    assert_eq!(differs.level, Level::Prompt);
+    assert!(
+        differs.message.ends_with("with a reason code"),
+        "{differs:?}"
+    );
+    assert!(differs.details.is_empty(), "blind: {differs:?}");
+    assert_eq!(engine.journal().last_seq(), before);
+    let adjusted = engine.act(count(3, Some("DAMAGED")), now());
+    assert_eq!(adjusted.level, Level::Warn, "{adjusted:?}");
+    assert_eq!(
+        adjusted.details,
+        ["Recorded 5, counted 3 (-2), reason DAMAGED"]
+    );
+    assert_eq!(stock(&engine, "EARLY"), [("A-01".to_owned(), 3)]);
+    let undo = engine.act(Action::Undo { reason: None }, now());
+    assert_eq!(
+        undo.message,
+        "A count is not undone: count the item again instead"
+    );
+
+    engine.scan(&yoghurt("FOUND1", 1), now());
+    engine.act(count(2, Some("FOUND")), now());
+    assert_eq!(stock(&engine, "FOUND1"), [("A-01".to_owned(), 2)]);
+    engine.scan(&early, now());
+    assert_eq!(engine.act(Action::Cancel, now()).level, Level::Ok);
+    assert_eq!(engine.act(count(1, None), now()).level, Level::Block);
+}
+
+fn returns(order: Option<&str>) -> Action {
+    Action::Return {
+        order: order.map(Into::into),
+    }
+}
+
+#[test]
+fn a_return_is_restocked_to_a_scanned_location() {
+    let (_dir, mut engine) = receiving();
+    assert_eq!(engine.act(returns(Some("SO-9")), now()).level, Level::Block);
+    assert_eq!(engine.act(returns(Some("SO-1")), now()).level, Level::Ok);
+    let wrong = engine.scan(TOWELS, now());
+    assert!(wrong.message.contains("is not on order SO-1"), "{wrong:?}");
+    let ask = engine.scan(&yoghurt("EARLY", 2), now());
+    assert_eq!(ask.level, Level::Prompt, "{ask:?}");
+    assert_eq!(engine.scan(&yoghurt("EARLY", 2), now()).level, Level::Block);
+    let fb = engine.scan("LOC-A-01", now());
+    assert_eq!(
+        fb.message,
+        "Returned 2 EA of Yoghurt 500 g (09506000134352) lot EARLY restocked to A-01"
+    );
+    assert_eq!(stock(&engine, "EARLY"), [("A-01".to_owned(), 2)]);
+    let last = engine
+        .journal()
+        .events_after(0, 100)
+        .unwrap()
+        .pop()
+        .unwrap();
+    assert_eq!(last.body.kind, crate::journal::EventKind::Inspecting);
+    assert_eq!(last.body.sales_order.as_deref(), Some("SO-1"));
+    assert_eq!(last.body.reason.as_deref(), Some("returned: restocked"));
+}
+
+#[test]
+fn a_recalled_or_expired_return_goes_only_to_quarantine() {
+    let (_dir, mut engine) = receiving();
+    engine.act(returns(None), now());
+    let expired = format!("(01){YOGHURT}(17)261120(10)OLD");
+    for label in [yoghurt("RECALL1", 1), expired] {
+        let ask = engine.scan(&label, now());
+        assert_eq!(ask.level, Level::Prompt);
+        assert!(ask.details[0].contains("only a quarantine"), "{ask:?}");
+        let fb = engine.scan("A-01", now());
+        assert!(fb.message.contains("scan a quarantine location"), "{fb:?}");
+        let fb = engine.scan("Q-01", now());
+        assert!(fb.message.ends_with("to quarantine at Q-01"), "{fb:?}");
+    }
+    assert_eq!(stock(&engine, "OLD"), [("Q-01".to_owned(), 1)]);
+}
+
+#[test]
+fn quarantining_a_return_holds_its_lot_at_the_dock() {
+    let (_dir, mut engine) = receiving();
+    engine.act(returns(None), now());
+    assert_eq!(
+        engine
+            .act(Action::Quarantine { reason: "x".into() }, now())
+            .level,
+        Level::Block
+    );
+    engine.scan(&yoghurt("BAD1", 3), now());
+    let quarantine = |reason: &str| Action::Quarantine {
+        reason: reason.into(),
+    };
+    assert_eq!(engine.act(quarantine(" "), now()).level, Level::Block);
+    let fb = engine.act(quarantine("seal broken"), now());
+    assert_eq!(fb.level, Level::Ok, "{fb:?}");
+    assert_eq!(fb.events.len(), 2);
+    assert_eq!(stock(&engine, "BAD1"), [("DOCK".to_owned(), 3)]);
+    let status = engine.journal().lot_status(YOGHURT, Some("BAD1")).unwrap();
+    assert_eq!(status.map(|s| s.state), Some(LotState::Held));
+    let undo = engine.act(Action::Undo { reason: None }, now());
+    assert_eq!(undo.level, Level::Block);
+}

@@ -3,10 +3,23 @@
 //! and order effects are reversed by the journal's projections).
 
 use super::feedback::Feedback;
-use crate::journal::{Event, EventBody};
+use crate::journal::{Event, EventBody, EventKind};
 
 /// The reason recorded when the operator gives none.
 const DEFAULT_REASON: &str = "undone by the operator";
+
+/// Why `step` cannot be undone, if it cannot: a lot status and a count are
+/// absolute (a correction would set them again, not restore what was
+/// before), so a hold is lifted by a release, a release by a new hold and
+/// a count by counting again.
+pub(super) fn refusal(step: &[Event]) -> Option<&'static str> {
+    step.iter().find_map(|event| match event.body.kind {
+        EventKind::Holding => Some("A hold is not undone: release the lot instead"),
+        EventKind::Releasing => Some("A release is not undone: hold the lot again instead"),
+        EventKind::CycleCounting => Some("A count is not undone: count the item again instead"),
+        _ => None,
+    })
+}
 
 /// The correction bodies voiding `step` on behalf of `operator`, and the
 /// answer to show once they are recorded.

@@ -1,0 +1,156 @@
+//! Cycle count, blind: scan a location, then each item there and type how
+//! many were counted; the records are never shown. A count that matches
+//! the records is recorded as it is; one that differs needs a reason code,
+//! and is then recorded as the adjustment (a `cycle_counting` event sets
+//! the location's quantity of that lot to the count).
+
+use chrono::NaiveDate;
+
+use super::engine::{Context, Outcome, StepResult, Task, refuse};
+use super::feedback::Feedback;
+use super::item::{Scanned, describe, identify, locate};
+use crate::journal::{EventBody, EventKind, Location, Product};
+
+/// An open cycle count.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(super) struct CountTask {
+    /// The location being counted.
+    at: Option<Location>,
+    /// The item scanned and waiting for its count.
+    counting: Option<Counting>,
+}
+
+/// A product and lot whose count is being typed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Counting {
+    product: Product,
+    lot: Option<String>,
+    expiry: Option<NaiveDate>,
+}
+
+impl Counting {
+    fn describe(&self) -> String {
+        describe(&self.product, self.lot.as_deref())
+    }
+}
+
+/// Opens a cycle count.
+pub(super) fn start(task: &mut Task) -> StepResult<Outcome> {
+    *task = Task::Count(CountTask::default());
+    Ok(Outcome::reply(Feedback::ok(
+        "Cycle count: scan the location to count",
+    )))
+}
+
+/// Handles a scan: a location label starts counting there; a product
+/// label asks for its count.
+pub(super) fn scan(
+    task: &mut CountTask,
+    ctx: &Context<'_>,
+    scanned: &Scanned<'_>,
+) -> StepResult<Outcome> {
+    if let Some(counting) = &task.counting {
+        return refuse(format!(
+            "First enter the count of {}, or cancel",
+            counting.describe()
+        ));
+    }
+    if scanned.scan.identity.gtin.is_none() {
+        let location = locate(ctx, scanned)?;
+        let feedback = Feedback::ok(format!(
+            "Counting {}: scan each item, then enter how many you count",
+            location.code
+        ));
+        task.at = Some(location);
+        return Ok(Outcome::reply(feedback));
+    }
+    let Some(at) = &task.at else {
+        return refuse("Scan the location to count first, then the items");
+    };
+    let item = identify(ctx, scanned)?;
+    item.require_lot()?;
+    let feedback = Feedback::prompt(format!(
+        "Count {} at {}: enter how many {} you count",
+        item.describe(),
+        at.code,
+        item.product.unit
+    ));
+    task.counting = Some(Counting {
+        product: item.product,
+        lot: item.lot,
+        expiry: item.expiry,
+    });
+    Ok(Outcome::reply(feedback))
+}
+
+/// Records the typed count of the waiting item. A count that differs from
+/// the records needs a reason code; without one the counter is asked to
+/// count again (the recorded quantity is still not shown).
+pub(super) fn enter(
+    task: &mut CountTask,
+    ctx: &Context<'_>,
+    quantity: i64,
+    reason: Option<&str>,
+) -> StepResult<Outcome> {
+    let (Some(at), Some(counting)) = (&task.at, task.counting.take()) else {
+        return refuse("No count is being asked for: scan an item first");
+    };
+    let what = counting.describe();
+    if quantity < 0 {
+        return refuse(format!("A count cannot be negative: count {what} again"));
+    }
+    let report = ctx
+        .journal
+        .lot_lookup(&counting.product.gtin, counting.lot.as_deref())?;
+    let recorded = report
+        .as_ref()
+        .and_then(|r| r.stock.iter().find(|(code, _)| code == &at.code))
+        .map_or(0, |(_, quantity)| *quantity);
+    let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+    let unit = &counting.product.unit;
+    let (feedback, adjustment) = if quantity == recorded {
+        let feedback = Feedback::ok(format!(
+            "Counted {quantity} {unit} of {what} at {}: matches the records",
+            at.code
+        ));
+        (feedback, None)
+    } else {
+        let Some(reason) = reason else {
+            let prompt = Feedback::prompt(format!(
+                "The count of {what} at {} differs from the records: count again and enter the count with a reason code",
+                at.code
+            ));
+            task.counting = Some(counting);
+            return Ok(Outcome::reply(prompt));
+        };
+        let feedback = Feedback::ok(format!(
+            "Counted {quantity} {unit} of {what} at {}: stock adjusted",
+            at.code
+        ))
+        .warn(format!(
+            "Recorded {recorded}, counted {quantity} ({:+}), reason {reason}",
+            quantity - recorded
+        ));
+        (feedback, Some(reason.to_owned()))
+    };
+    let mut body = EventBody::new(ctx.operator, EventKind::CycleCounting);
+    body.gtin = Some(counting.product.gtin.clone());
+    body.unit = unit.clone();
+    body.lot = counting.lot;
+    body.expiry = report.and_then(|r| r.expiry).or(counting.expiry);
+    body.quantity = quantity;
+    body.to_location = Some(at.code.clone());
+    body.reason = adjustment;
+    Ok(Outcome::record(feedback, vec![body]))
+}
+
+/// Drops the item waiting for its count.
+pub(super) fn cancel(task: &mut CountTask) -> StepResult<Outcome> {
+    match task.counting.take() {
+        Some(counting) => Ok(Outcome::reply(Feedback::ok(format!(
+            "Cancelled: {} was not counted",
+            counting.describe()
+        )))),
+        None => refuse("Nothing to cancel: no item is waiting for its count"),
+    }
+}
