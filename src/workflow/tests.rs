@@ -138,6 +138,16 @@ fn yoghurt(lot: &str, count: u32) -> String {
     format!("(01){YOGHURT}(17)270531(30){count}(10){lot}")
 }
 
+/// The most recent event in the engine's journal.
+fn last_event(engine: &Engine) -> crate::journal::Event {
+    engine
+        .journal()
+        .events_after(0, 100)
+        .unwrap()
+        .pop()
+        .expect("an event was recorded")
+}
+
 fn stock(engine: &Engine, lot: &str) -> Vec<(String, i64)> {
     engine
         .journal()
@@ -457,12 +467,7 @@ fn a_later_lot_needs_a_reason_and_warns() {
         now(),
     );
     assert_eq!(fb.level, Level::Warn, "{fb:?}");
-    let last = engine
-        .journal()
-        .events_after(0, 100)
-        .unwrap()
-        .pop()
-        .unwrap();
+    let last = last_event(&engine);
     assert_eq!(last.body.reason.as_deref(), Some("DAMAGED"));
     assert_eq!(last.body.lot.as_deref(), Some("LATE"));
     assert_eq!(last.body.sales_order.as_deref(), Some("SO-1"));
@@ -543,12 +548,7 @@ fn a_held_lot_blocks_picking_until_released_and_is_not_undone() {
     let held = engine.scan(&yoghurt("EARLY", 1), now());
     assert_eq!(held.level, Level::Ok, "{held:?}");
     assert!(held.details.contains(&"At A-01: 5 EA".to_owned()));
-    let last = engine
-        .journal()
-        .events_after(0, 100)
-        .unwrap()
-        .pop()
-        .unwrap();
+    let last = last_event(&engine);
     assert_eq!(last.body.kind, crate::journal::EventKind::Holding);
     assert_eq!(last.body.reason.as_deref(), Some("lab test pending"));
     assert_eq!(last.body.operator, "BADGE-9");
@@ -657,12 +657,7 @@ fn a_blind_count_records_matches_and_adjusts_differences_with_a_reason() {
     let same = engine.act(count(5, None), now());
     assert_eq!(same.level, Level::Ok, "{same:?}");
     assert!(same.message.ends_with("matches the records"));
-    let last = engine
-        .journal()
-        .events_after(0, 100)
-        .unwrap()
-        .pop()
-        .unwrap();
+    let last = last_event(&engine);
     assert_eq!(last.body.kind, crate::journal::EventKind::CycleCounting);
     assert_eq!(last.body.reason, None);
 
@@ -719,12 +714,7 @@ fn a_return_is_restocked_to_a_scanned_location() {
         "Returned 2 EA of Yoghurt 500 g (09506000134352) lot EARLY restocked to A-01"
     );
     assert_eq!(stock(&engine, "EARLY"), [("A-01".to_owned(), 2)]);
-    let last = engine
-        .journal()
-        .events_after(0, 100)
-        .unwrap()
-        .pop()
-        .unwrap();
+    let last = last_event(&engine);
     assert_eq!(last.body.kind, crate::journal::EventKind::Inspecting);
     assert_eq!(last.body.sales_order.as_deref(), Some("SO-1"));
     assert_eq!(last.body.reason.as_deref(), Some("returned: restocked"));
