@@ -33,7 +33,7 @@ pub use export::ExportFormat;
 pub use migrations::LATEST as SCHEMA_VERSION;
 pub use queries::{ExpiryAlert, FefoCandidate, LotReport, OrderLineProgress};
 pub use reference::{
-    Customer, Location, LocationKind, LotState, LotStatus, Operator, OrderLine, Product,
+    Customer, Location, LocationKind, LotState, LotStatus, Operator, OrderLine, Party, Product,
     PurchaseOrder, ReferenceData, SalesOrder, Supplier,
 };
 pub use stats::Stats;

@@ -85,9 +85,10 @@ pub struct Location {
     pub kind: LocationKind,
 }
 
-/// A supplier.
+/// A trading party known by the server's id: a supplier or a customer.
+/// Both carry the same facts, so they share one type and one lookup.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Supplier {
+pub struct Party {
     /// Server-side id.
     pub id: String,
     /// Name.
@@ -96,16 +97,11 @@ pub struct Supplier {
     pub gln: Option<String>,
 }
 
-/// A customer.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Customer {
-    /// Server-side id.
-    pub id: String,
-    /// Name.
-    pub name: String,
-    /// GLN, if known.
-    pub gln: Option<String>,
-}
+/// A supplier (goods are received from it).
+pub type Supplier = Party;
+
+/// A customer (goods are shipped to it).
+pub type Customer = Party;
 
 /// One line of a purchase or sales order.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -312,36 +308,25 @@ impl Journal {
 
     /// The supplier with this id.
     pub fn supplier(&self, id: &str) -> Result<Option<Supplier>> {
-        self.conn
-            .query_row(
-                "SELECT id, name, gln FROM suppliers WHERE id = ?1",
-                [id],
-                |row| {
-                    Ok(Supplier {
-                        id: row.get(0)?,
-                        name: row.get(1)?,
-                        gln: row.get(2)?,
-                    })
-                },
-            )
-            .optional()
-            .map_err(Into::into)
+        self.party("suppliers", id)
     }
 
     /// The customer with this id.
     pub fn customer(&self, id: &str) -> Result<Option<Customer>> {
+        self.party("customers", id)
+    }
+
+    /// The party with this id in `table` (`suppliers` or `customers`).
+    fn party(&self, table: &'static str, id: &str) -> Result<Option<Party>> {
         self.conn
-            .query_row(
-                "SELECT id, name, gln FROM customers WHERE id = ?1",
-                [id],
-                |row| {
-                    Ok(Customer {
-                        id: row.get(0)?,
-                        name: row.get(1)?,
-                        gln: row.get(2)?,
-                    })
-                },
-            )
+            .prepare_cached(&format!("SELECT id, name, gln FROM {table} WHERE id = ?1"))?
+            .query_row([id], |row| {
+                Ok(Party {
+                    id: row.get(0)?,
+                    name: row.get(1)?,
+                    gln: row.get(2)?,
+                })
+            })
             .optional()
             .map_err(Into::into)
     }
@@ -509,17 +494,16 @@ fn write_reference(conn: &Connection, data: &ReferenceData) -> Result<()> {
             l.kind.as_str()
         ])?;
     }
-    for s in &data.suppliers {
-        conn.prepare_cached(
-            "INSERT OR REPLACE INTO suppliers (id, name, gln) VALUES (?1, ?2, ?3)",
-        )?
-        .execute(params![s.id, s.name, s.gln])?;
-    }
-    for c in &data.customers {
-        conn.prepare_cached(
-            "INSERT OR REPLACE INTO customers (id, name, gln) VALUES (?1, ?2, ?3)",
-        )?
-        .execute(params![c.id, c.name, c.gln])?;
+    for (table, parties) in [
+        ("suppliers", &data.suppliers),
+        ("customers", &data.customers),
+    ] {
+        let mut insert = conn.prepare_cached(&format!(
+            "INSERT OR REPLACE INTO {table} (id, name, gln) VALUES (?1, ?2, ?3)"
+        ))?;
+        for party in parties {
+            insert.execute(params![party.id, party.name, party.gln])?;
+        }
     }
     for po in &data.purchase_orders {
         conn.prepare_cached(
