@@ -15,8 +15,13 @@ use super::{DecodeOptions, Scan, ScanError, ScanKind, Symbology};
 
 /// True for data that starts like an HTTP(S) URI.
 pub fn looks_like_uri(data: &str) -> bool {
-    let lower = data.get(..8).unwrap_or(data).to_ascii_lowercase();
-    lower.starts_with("https://") || lower.starts_with("http://")
+    // Every unmarked scan passes here: compare in place, no allocation.
+    let starts_with = |scheme: &str| {
+        data.as_bytes()
+            .get(..scheme.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(scheme.as_bytes()))
+    };
+    starts_with("https://") || starts_with("http://")
 }
 
 /// Decodes a URI: `Ok(None)` when it is not a Digital Link at all (no GS1
@@ -212,6 +217,16 @@ fn escape(value: &str) -> impl std::fmt::Display + '_ {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn uri_schemes_are_recognised_in_any_case() {
+        assert!(looks_like_uri("https://id.gs1.org/01/09506000134352"));
+        assert!(looks_like_uri("HTTP://EXAMPLE.COM/01/09506000134352"));
+        assert!(looks_like_uri("HtTpS://x"));
+        assert!(!looks_like_uri("http:/x"));
+        assert!(!looks_like_uri("htt"));
+        assert!(!looks_like_uri("LOC-A-01"));
+    }
     use chrono::NaiveDate;
     use proptest::prelude::*;
 
