@@ -14,6 +14,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
 
+use crate::workflow_config::WorkflowConfig;
+
 /// The configuration file's name inside the config directory.
 pub const CONFIG_FILE_NAME: &str = "lotline.toml";
 
@@ -27,6 +29,8 @@ pub struct Config {
     /// The `tracing` filter used when `RUST_LOG` is not set, e.g. `info` or
     /// `lotline=debug`.
     pub log: String,
+    /// `[workflow]`: locations, lot and carton numbering, shelf-life policy.
+    pub workflow: WorkflowConfig,
 }
 
 impl Default for Config {
@@ -34,6 +38,7 @@ impl Default for Config {
         Config {
             data_dir: None,
             log: "info".to_owned(),
+            workflow: WorkflowConfig::default(),
         }
     }
 }
@@ -100,6 +105,10 @@ pub fn parse(text: &str, path: &Path) -> Result<Config> {
             path.display()
         );
     }
+    config
+        .workflow
+        .settings()
+        .with_context(|| format!("invalid configuration file {}", path.display()))?;
     Ok(config)
 }
 

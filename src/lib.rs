@@ -8,8 +8,10 @@
 //! * [`journal`] is the append-only, hash-chained SQLite record of events,
 //!   with reference data, projections and the lot queries.
 //! * [`workflow`] is the engine behind every task (sign-in, receive,
-//!   putaway, pick, lot lookup, undo): scans and actions in, feedback out.
-//! * [`config`] finds and reads the TOML configuration and the data directory.
+//!   putaway, pick, pack, ship, counts, returns, holds, lot lookup, undo):
+//!   scans and actions in, feedback out.
+//! * [`config`] finds and reads the TOML configuration and the data directory;
+//!   [`workflow_config`] is its `[workflow]` section.
 //! * [`cli`] implements the terminal's subcommands.
 //! * [`ui`] is the Slint glue for the touchscreen window.
 
@@ -20,3 +22,4 @@ pub mod logging;
 pub mod scan;
 pub mod ui;
 pub mod workflow;
+pub mod workflow_config;

@@ -62,14 +62,15 @@ fn run() -> Result<ExitCode> {
         }
         Some(Command::Headless(args)) => {
             let path = settings.data_dir.join(journal::FILE_NAME);
+            let workflow = args.settings(&settings.config.workflow)?;
             let out = &mut io::stdout().lock();
             match &args.script {
                 Some(script) => {
                     let file = File::open(script)
                         .with_context(|| format!("cannot open the script {}", script.display()))?;
-                    headless::run(&args, &path, BufReader::new(file), out)?;
+                    headless::run(workflow, &path, BufReader::new(file), out)?;
                 }
-                None => headless::run(&args, &path, io::stdin().lock(), out)?,
+                None => headless::run(workflow, &path, io::stdin().lock(), out)?,
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -154,6 +154,7 @@ pub fn reference(now: DateTime<Utc>) -> ReferenceData {
             location("A-02", "chilled", LocationKind::Shelf),
             location("B-01", "ambient", LocationKind::Shelf),
             location("Q-01", "quarantine", LocationKind::Quarantine),
+            location("PACK", "outbound", LocationKind::Staging),
             location("SHIP", "outbound", LocationKind::Shipping),
         ],
         suppliers: vec![

@@ -8,66 +8,81 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
-use clap::{Args, ValueEnum};
+use clap::Args;
 use serde_json::{Map, Value};
 
 use crate::journal::Journal;
-use crate::workflow::{Action, Engine, Feedback, LotPattern, ShortShelfLife, WorkflowSettings};
+use crate::workflow::{Action, Engine, Feedback, WorkflowSettings};
+use crate::workflow_config::{CartonConfig, ShelfLifePolicy, WorkflowConfig};
 
-/// Arguments of `lotline headless`.
-#[derive(Debug, Args)]
+/// Arguments of `lotline headless`. The settings come from the
+/// `[workflow]` section of the configuration; each flag overrides its key.
+#[derive(Debug, Default, Args)]
 pub struct HeadlessArgs {
     /// Read the input lines from FILE instead of standard input.
     #[arg(long, value_name = "FILE")]
     pub script: Option<PathBuf>,
     /// Location code receipts are recorded to and putaway moves from.
-    #[arg(long, value_name = "CODE", default_value = "DOCK")]
-    pub receiving_location: String,
+    #[arg(long, value_name = "CODE")]
+    pub receiving_location: Option<String>,
+    /// Location code picked goods go to and are shipped from.
+    #[arg(long, value_name = "CODE")]
+    pub packing_location: Option<String>,
     /// Site code, the `{site}` of the lot pattern.
-    #[arg(long, value_name = "CODE", default_value = "01")]
-    pub site: String,
+    #[arg(long, value_name = "CODE")]
+    pub site: Option<String>,
     /// Pattern of lot numbers assigned when the supplier gives none.
-    #[arg(long, value_name = "PATTERN", default_value = "{yy}{doy}{site}{seq:3}")]
-    pub lot_pattern: String,
+    #[arg(long, value_name = "PATTERN")]
+    pub lot_pattern: Option<String>,
     /// What a receipt with less than the product's minimum shelf life gets.
-    #[arg(long, value_enum, default_value_t = ShelfLifeArg::Warn)]
-    pub short_shelf_life: ShelfLifeArg,
-}
-
-/// `--short-shelf-life` values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ShelfLifeArg {
-    /// Record the receipt and warn.
-    Warn,
-    /// Refuse the receipt.
-    Block,
+    #[arg(long, value_enum)]
+    pub short_shelf_life: Option<ShelfLifePolicy>,
+    /// GS1 company prefix for cartons this station numbers itself.
+    #[arg(long, value_name = "DIGITS")]
+    pub carton_prefix: Option<String>,
+    /// This station's number within the company prefix's SSCC range.
+    #[arg(long, value_name = "DIGITS", requires = "carton_prefix")]
+    pub carton_station: Option<String>,
 }
 
 impl HeadlessArgs {
-    /// The engine settings these arguments describe.
-    pub fn settings(&self) -> Result<WorkflowSettings> {
-        let lot_pattern =
-            LotPattern::parse(&self.lot_pattern, &self.site).map_err(anyhow::Error::msg)?;
-        Ok(WorkflowSettings {
-            receiving_location: self.receiving_location.clone(),
-            lot_pattern,
-            short_shelf_life: match self.short_shelf_life {
-                ShelfLifeArg::Warn => ShortShelfLife::Warn,
-                ShelfLifeArg::Block => ShortShelfLife::Block,
-            },
-        })
+    /// The engine settings: `config`'s, with the flags given applied.
+    pub fn settings(&self, config: &WorkflowConfig) -> Result<WorkflowSettings> {
+        let mut config = config.clone();
+        let overrides = [
+            (&self.receiving_location, &mut config.receiving_location),
+            (&self.packing_location, &mut config.packing_location),
+            (&self.site, &mut config.site),
+            (&self.lot_pattern, &mut config.lot_pattern),
+        ];
+        for (flag, key) in overrides {
+            if let Some(value) = flag {
+                key.clone_from(value);
+            }
+        }
+        if let Some(policy) = self.short_shelf_life {
+            config.short_shelf_life = policy;
+        }
+        if let Some(prefix) = &self.carton_prefix {
+            let extension = config.cartons.as_ref().map_or(0, |c| c.extension);
+            config.cartons = Some(CartonConfig {
+                company_prefix: prefix.clone(),
+                extension,
+                station: self.carton_station.clone().unwrap_or_default(),
+            });
+        }
+        config.settings()
     }
 }
 
 /// Runs the engine on the journal at `journal_path` (created if missing),
 /// answering each non-blank line of `input` with one line on `out`.
 pub fn run(
-    args: &HeadlessArgs,
+    settings: WorkflowSettings,
     journal_path: &Path,
     input: impl BufRead,
     out: &mut impl Write,
 ) -> Result<()> {
-    let settings = args.settings()?;
     if let Some(dir) = journal_path.parent() {
         std::fs::create_dir_all(dir)
             .with_context(|| format!("cannot create the data directory {}", dir.display()))?;
@@ -131,12 +146,40 @@ mod tests {
     fn engine() -> (tempfile::TempDir, Engine) {
         let dir = tempfile::tempdir().unwrap();
         let journal = Journal::open(dir.path().join("journal.sqlite")).unwrap();
-        let settings = WorkflowSettings {
-            receiving_location: "DOCK".into(),
-            lot_pattern: LotPattern::parse("{seq:3}", "").unwrap(),
-            short_shelf_life: ShortShelfLife::Warn,
-        };
+        let settings = WorkflowConfig::default().settings().unwrap();
         (dir, Engine::new(journal, settings))
+    }
+
+    #[test]
+    fn flags_override_the_workflow_section() {
+        let config = WorkflowConfig {
+            receiving_location: "DOCK-2".into(),
+            ..WorkflowConfig::default()
+        };
+        let defaults = HeadlessArgs::default().settings(&config).unwrap();
+        assert_eq!(defaults.receiving_location, "DOCK-2");
+        assert!(defaults.carton_numbering.is_none());
+        let args = HeadlessArgs {
+            packing_location: Some("PACK-9".into()),
+            short_shelf_life: Some(ShelfLifePolicy::Block),
+            carton_prefix: Some("0614141".into()),
+            carton_station: Some("3".into()),
+            ..HeadlessArgs::default()
+        };
+        let settings = args.settings(&config).unwrap();
+        assert_eq!(settings.receiving_location, "DOCK-2");
+        assert_eq!(settings.packing_location, "PACK-9");
+        assert_eq!(
+            settings.short_shelf_life,
+            crate::workflow::ShortShelfLife::Block
+        );
+        let sscc = settings.carton_numbering.unwrap().sscc(5).unwrap();
+        assert!(sscc.starts_with("006141413"), "{sscc}");
+        let bad = HeadlessArgs {
+            carton_prefix: Some("12".into()),
+            ..HeadlessArgs::default()
+        };
+        assert!(bad.settings(&config).is_err());
     }
 
     #[test]

@@ -11,6 +11,7 @@ mod append;
 mod error;
 mod event;
 mod export;
+mod handling;
 mod migrations;
 mod projections;
 mod queries;
@@ -30,6 +31,7 @@ use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension};
 pub use error::{JournalError, Result};
 pub use event::{ChainHash, Event, EventBody, EventKind};
 pub use export::ExportFormat;
+pub use handling::{CartonLine, OrderLot, ShortPick, SsccLine};
 pub use migrations::LATEST as SCHEMA_VERSION;
 pub use queries::{ExpiryAlert, FefoCandidate, LotReport, OrderLineProgress};
 pub use reference::{

@@ -5,7 +5,8 @@
 //! * every event naming a GTIN registers its lot in `lots` (first seq, first
 //!   expiry recorded);
 //! * movement: `from_location` loses `quantity`, `to_location` gains it, for
-//!   every kind except counts, holds and releases;
+//!   every kind except counts, holds and releases — shipping's `to_location`
+//!   is the customer, so shipped goods only leave;
 //! * a cycle count sets the counted location's quantity;
 //! * packing adds to the carton's contents; receiving (with a PO), picking,
 //!   packing and shipping (with a sales order) add to order progress;
@@ -156,7 +157,13 @@ impl<'c> Projector<'c> {
         if let Some(from) = &b.from_location {
             self.add_stock(event, from, -delta);
         }
-        if let Some(to) = &b.to_location {
+        // Shipping's `to_location` is the customer the goods left for, not
+        // a location of this site: nothing arrives here.
+        if let Some(to) = b
+            .to_location
+            .as_ref()
+            .filter(|_| b.kind != EventKind::Shipping)
+        {
             self.add_stock(event, to, delta);
         }
         let Some(gtin) = &b.gtin else {

@@ -24,6 +24,43 @@ pub enum Action {
         /// The sales order number.
         order: String,
     },
+    /// List the sales orders that still have work, with their progress.
+    Orders,
+    /// Open packing of a picked sales order into cartons.
+    Pack {
+        /// The sales order number.
+        order: String,
+    },
+    /// Create a carton number (SSCC) from this station's carton numbering,
+    /// for a station without pre-printed labels.
+    NewCarton,
+    /// Close the open carton: records what was scanned into it.
+    CloseCarton,
+    /// Ship a packed order to its customer (the packing task's order when
+    /// none is given).
+    Ship {
+        /// The sales order number.
+        #[serde(default)]
+        order: Option<String>,
+    },
+    /// The quantity for the next item scan, typed on the keypad (pick,
+    /// pack, putaway).
+    Quantity {
+        /// How many units.
+        quantity: i64,
+    },
+    /// Close the current pick line short, with a reason code.
+    Short {
+        /// Why the line cannot be filled (recorded).
+        reason: String,
+    },
+    /// Close the location being counted: lots recorded there and not
+    /// counted are set to 0.
+    CloseLocation {
+        /// Why (needed when anything was not found).
+        #[serde(default)]
+        reason: Option<String>,
+    },
     /// Open holding of lots (supervisors only): each lot scanned is held.
     Hold {
         /// Why, recorded with every hold of the task.
@@ -132,5 +169,35 @@ mod tests {
         assert!(read(r#"{"do":"pick"}"#).is_err());
         assert!(read(r#"{"do":"enter-lot","lott":"A"}"#).is_err());
         assert!(read(r#"{"do":"fly"}"#).is_err());
+        assert_eq!(
+            read(r#"{"do":"pack","order":"SO-1"}"#).unwrap(),
+            Action::Pack {
+                order: "SO-1".into()
+            }
+        );
+        assert_eq!(read(r#"{"do":"new-carton"}"#).unwrap(), Action::NewCarton);
+        assert_eq!(
+            read(r#"{"do":"close-carton"}"#).unwrap(),
+            Action::CloseCarton
+        );
+        assert_eq!(
+            read(r#"{"do":"ship"}"#).unwrap(),
+            Action::Ship { order: None }
+        );
+        assert_eq!(
+            read(r#"{"do":"quantity","quantity":6}"#).unwrap(),
+            Action::Quantity { quantity: 6 }
+        );
+        assert_eq!(
+            read(r#"{"do":"short","reason":"NOT-FOUND"}"#).unwrap(),
+            Action::Short {
+                reason: "NOT-FOUND".into()
+            }
+        );
+        assert_eq!(
+            read(r#"{"do":"close-location"}"#).unwrap(),
+            Action::CloseLocation { reason: None }
+        );
+        assert_eq!(read(r#"{"do":"orders"}"#).unwrap(), Action::Orders);
     }
 }

@@ -2,7 +2,9 @@
 //! many were counted; the records are never shown. A count that matches
 //! the records is recorded as it is; one that differs needs a reason code,
 //! and is then recorded as the adjustment (a `cycle_counting` event sets
-//! the location's quantity of that lot to the count).
+//! the location's quantity of that lot to the count). Closing the location
+//! says "nothing else is here": every lot the records place there that was
+//! not counted is counted as 0, with the reason given.
 
 use chrono::NaiveDate;
 
@@ -18,6 +20,8 @@ pub(super) struct CountTask {
     at: Option<Location>,
     /// The item scanned and waiting for its count.
     counting: Option<Counting>,
+    /// The (GTIN, lot) pairs counted at `at` in this task.
+    counted: Vec<(String, Option<String>)>,
 }
 
 /// A product and lot whose count is being typed.
@@ -62,6 +66,7 @@ pub(super) fn scan(
             location.code
         ));
         task.at = Some(location);
+        task.counted.clear();
         return Ok(Outcome::reply(feedback));
     }
     let Some(at) = &task.at else {
@@ -141,7 +146,77 @@ pub(super) fn enter(
     body.quantity = quantity;
     body.to_location = Some(at.code.clone());
     body.reason = adjustment;
+    task.counted.push((counting.product.gtin, body.lot.clone()));
     Ok(Outcome::record(feedback, vec![body]))
+}
+
+/// Closes the location: every lot recorded there and not counted in this
+/// task is counted as 0 with `reason`.
+pub(super) fn close_location(
+    task: &mut CountTask,
+    ctx: &Context<'_>,
+    reason: &str,
+) -> StepResult<Outcome> {
+    let Some(at) = &task.at else {
+        return refuse("Scan the location to count first");
+    };
+    if let Some(counting) = &task.counting {
+        return refuse(format!(
+            "First enter the count of {}, or cancel",
+            counting.describe()
+        ));
+    }
+    let reason = reason.trim();
+    let mut records = Vec::new();
+    let mut details = Vec::new();
+    for (gtin, lot, recorded) in ctx.journal.stock_at(&at.code)? {
+        if task.counted.iter().any(|(g, l)| *g == gtin && *l == lot) {
+            continue;
+        }
+        let product = ctx.journal.product(&gtin)?;
+        let unit = product.as_ref().map_or("EA".to_owned(), |p| p.unit.clone());
+        let what = product.as_ref().map_or_else(
+            || format!("GTIN {gtin} lot {}", lot.as_deref().unwrap_or("-")),
+            |p| describe(p, lot.as_deref()),
+        );
+        details.push(format!("Not found: {what} (recorded {recorded} {unit})"));
+        let mut body = EventBody::new(ctx.operator, EventKind::CycleCounting);
+        body.expiry = ctx
+            .journal
+            .lot_lookup(&gtin, lot.as_deref())?
+            .and_then(|r| r.expiry);
+        body.gtin = Some(gtin);
+        body.unit = unit;
+        body.lot = lot;
+        body.quantity = 0;
+        body.to_location = Some(at.code.clone());
+        body.reason = Some(reason.to_owned());
+        records.push(body);
+    }
+    let code = at.code.clone();
+    if records.is_empty() {
+        task.at = None;
+        task.counted.clear();
+        return Ok(Outcome::reply(Feedback::ok(format!(
+            "{code} closed: everything recorded there was counted"
+        ))));
+    }
+    if reason.is_empty() {
+        return refuse(format!(
+            "{} recorded lot(s) at {code} were not counted: close with a reason code, or count them",
+            records.len()
+        ));
+    }
+    let feedback = Feedback::ok(format!("{code} closed")).warn(format!(
+        "{} lot(s) not found, set to 0 (reason {reason})",
+        records.len()
+    ));
+    task.at = None;
+    task.counted.clear();
+    Ok(Outcome::record(
+        details.into_iter().fold(feedback, Feedback::detail),
+        records,
+    ))
 }
 
 /// Drops the item waiting for its count.

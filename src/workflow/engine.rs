@@ -14,11 +14,14 @@ use super::feedback::{Feedback, Level};
 use super::hold::{self, Change, StatusTask};
 use super::item::Scanned;
 use super::lot_lookup;
+use super::orders;
+use super::pack::{self, PackTask};
 use super::pick::{self, PickTask};
 use super::putaway::{self, PutawayTask};
 use super::receive::{self, ReceiveTask};
 use super::returns::{self, ReturnTask};
 use super::settings::WorkflowSettings;
+use super::ship;
 use super::signin::{self, Role, SignedIn};
 use super::undo;
 use crate::journal::{Event, EventBody, Journal, JournalError};
@@ -37,6 +40,8 @@ pub(super) enum Task {
     Lookup,
     /// Picking a sales order (boxed: it is the largest task by far).
     Pick(Box<PickTask>),
+    /// Packing a picked order into cartons (boxed, like picking).
+    Pack(Box<PackTask>),
     /// Counting a location blind.
     Count(CountTask),
     /// Taking back returned goods.
@@ -150,6 +155,7 @@ impl Engine {
             Task::Putaway(putting) => putaway::scan(putting, ctx, &scanned),
             Task::Lookup => lot_lookup::scan(ctx, &scanned),
             Task::Pick(picking) => pick::scan(picking, ctx, &scanned),
+            Task::Pack(packing) => pack::scan(packing, ctx, &scanned),
             Task::LotStatus(changing) => hold::scan(changing, ctx, &scanned),
             Task::Count(counting) => count::scan(counting, ctx, &scanned),
             Task::Return(returning) => returns::scan(returning, ctx, &scanned),
@@ -172,6 +178,52 @@ impl Engine {
                 )))
             }),
             Action::Pick { order } => self.start(now, |task, ctx| pick::start(task, ctx, &order)),
+            Action::Orders => self.step(now, |_, ctx| orders::list(ctx)),
+            Action::Pack { order } => self.start(now, |task, ctx| pack::start(task, ctx, &order)),
+            Action::NewCarton => self.new_carton(now),
+            Action::CloseCarton => self.step(now, |task, ctx| match task {
+                Task::Pack(packing) => pack::close(packing, ctx),
+                _ => refuse("No carton is open: start packing an order first"),
+            }),
+            Action::Ship { order } => self.step(now, |task, ctx| {
+                let (order, carton_open) = match (task, order) {
+                    (Task::Pack(packing), None) => {
+                        (pack::order(packing).clone(), pack::has_open_carton(packing))
+                    }
+                    (task, Some(number)) => {
+                        let Some(order) = ctx.journal.sales_order(&number)? else {
+                            return refuse(format!(
+                                "Order {number} is not in the sales order list"
+                            ));
+                        };
+                        let open = match task {
+                            Task::Pack(packing) if pack::order(packing).number == number => {
+                                pack::has_open_carton(packing)
+                            }
+                            _ => false,
+                        };
+                        (order, open)
+                    }
+                    (_, None) => return refuse("Which order? Give the order number to ship"),
+                };
+                ship::ship(ctx, &order, carton_open)
+            }),
+            Action::Quantity { quantity } => self.step(now, |task, _| match task {
+                Task::Pick(picking) => pick::key_quantity(picking, quantity),
+                Task::Pack(packing) => pack::key_quantity(packing, quantity),
+                Task::Putaway(putting) => putaway::key_quantity(putting, quantity),
+                _ => refuse("No quantity is being asked for here"),
+            }),
+            Action::Short { reason } => self.step(now, |task, ctx| match task {
+                Task::Pick(picking) => pick::short(picking, ctx, &reason),
+                _ => refuse("A short pick is recorded while picking an order"),
+            }),
+            Action::CloseLocation { reason } => self.step(now, |task, ctx| match task {
+                Task::Count(counting) => {
+                    count::close_location(counting, ctx, reason.as_deref().unwrap_or(""))
+                }
+                _ => refuse("No location is being counted"),
+            }),
             Action::Hold { reason } => self.start(now, |task, ctx| {
                 hold::start(task, ctx, Change::Hold, &reason)
             }),
@@ -205,11 +257,35 @@ impl Engine {
                 Task::Receive(receiving) => receive::cancel(receiving),
                 Task::Putaway(putting) => putaway::cancel(putting),
                 Task::Pick(picking) => pick::cancel(picking),
+                Task::Pack(packing) => pack::cancel(packing),
                 Task::Count(counting) => count::cancel(counting),
                 Task::Return(returning) => returns::cancel(returning),
                 Task::Idle | Task::Lookup | Task::LotStatus(_) => refuse("Nothing to cancel"),
             }),
         }
+    }
+
+    /// Creates a carton number for the packing task: the serial is taken
+    /// (durably) only once the task could use it.
+    fn new_carton(&mut self, now: DateTime<Utc>) -> Feedback {
+        let ready = self.step(now, |task, ctx| match task {
+            Task::Pack(packing) => {
+                pack::can_create(packing, ctx)?;
+                Ok(Outcome::reply(Feedback::ok("")))
+            }
+            _ => refuse("Start packing an order first, then create its carton"),
+        });
+        if ready.level == Level::Block {
+            return ready;
+        }
+        let serial = match self.journal.next_carton_serial() {
+            Ok(serial) => serial,
+            Err(e) => return stop_feedback(Stop::Failed(e)),
+        };
+        self.step(now, |task, ctx| match task {
+            Task::Pack(packing) => pack::create(packing, ctx, serial),
+            _ => refuse("Start packing an order first, then create its carton"),
+        })
     }
 
     fn sign_in(&mut self, scanned: &Scanned<'_>) -> Feedback {

@@ -3,7 +3,8 @@
 
 use chrono::NaiveDate;
 
-use super::engine::{Context, StepResult, refuse};
+use super::engine::{Context, Outcome, StepResult, refuse};
+use super::feedback::Feedback;
 use crate::journal::{Location, Product};
 use crate::scan::{Scan, ScanKind};
 
@@ -88,6 +89,18 @@ pub fn expiry_phrase(expiry: NaiveDate, today: NaiveDate) -> String {
     } else {
         format!("expires {expiry} ({left} days left)")
     }
+}
+
+/// Keeps a quantity typed on the keypad in `slot`, for the next item scan
+/// whose label has no count of its own.
+pub fn keep_keyed(slot: &mut Option<i64>, quantity: i64) -> StepResult<Outcome> {
+    if quantity <= 0 {
+        return refuse(format!("The quantity must be at least 1, not {quantity}"));
+    }
+    *slot = Some(quantity);
+    Ok(Outcome::reply(Feedback::ok(format!(
+        "Quantity {quantity}: scan the item"
+    ))))
 }
 
 /// The location a scan names (code, label text or GLN); an unknown one is

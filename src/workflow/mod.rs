@@ -9,12 +9,15 @@
 //! headless` are thin front ends over [`Engine`].
 //!
 //! One file per concern: [`engine`] (session, tasks, recording),
-//! [`feedback`], [`action`], [`signin`], `receive`, `putaway`, `pick`,
-//! `hold` (hold / release), `expiry` (alerts), `count` (cycle count),
-//! `returns`, `lot_lookup`, `undo`, [`lot_pattern`], [`manual_entry`],
-//! [`settings`].
+//! [`feedback`], [`action`], [`signin`], `receive`, `putaway` (and moves),
+//! `orders` (the open-orders list), `pick`, `pack`, `ship`,
+//! `outbound_rules` (lot rules shared by pick, pack and ship), `hold`
+//! (hold / release), `expiry` (alerts), `count` (cycle count), `returns`,
+//! `lot_lookup`, `undo`, [`lot_pattern`], [`carton_numbering`],
+//! [`manual_entry`], [`settings`].
 
 pub mod action;
+pub mod carton_numbering;
 mod count;
 pub mod engine;
 mod expiry;
@@ -24,11 +27,15 @@ mod item;
 mod lot_lookup;
 pub mod lot_pattern;
 pub mod manual_entry;
+mod orders;
+mod outbound_rules;
+mod pack;
 mod pick;
 mod putaway;
 mod receive;
 mod returns;
 pub mod settings;
+mod ship;
 pub mod signin;
 mod undo;
 
@@ -36,6 +43,7 @@ mod undo;
 mod tests;
 
 pub use action::Action;
+pub use carton_numbering::{CartonNumbering, NumberingError};
 pub use engine::Engine;
 pub use feedback::{Feedback, Level};
 pub use lot_pattern::LotPattern;

@@ -3,13 +3,17 @@
 //! the item. The suggested lot → ok; another valid lot that expires later
 //! → needs a reason code (recorded) and warns; an expired, held or recalled
 //! lot, a lot with too little shelf life left for shipment, or the wrong
-//! product → block.
+//! product → block. The quantity comes from the label (AI 30/37) or the
+//! keypad (else one); picked goods move to the packing location. A line
+//! that cannot be filled is closed short with a reason code (a picking
+//! event of quantity 0), and guidance moves on to the next line.
 
 use super::engine::{Context, Outcome, StepResult, Task, refuse};
 use super::feedback::Feedback;
-use super::item::{Item, Scanned, describe, identify, locate};
+use super::item::{Item, Scanned, describe, identify, keep_keyed, locate};
+use super::outbound_rules;
 use crate::journal::{
-    EventBody, EventKind, FefoCandidate, Location, LocationKind, LotState, Product, SalesOrder,
+    EventBody, EventKind, FefoCandidate, Location, LocationKind, Product, SalesOrder,
 };
 
 /// An open picking task.
@@ -20,6 +24,8 @@ pub(super) struct PickTask {
     at: Option<Location>,
     /// A non-FEFO pick waiting for its reason code.
     pending: Option<Pending>,
+    /// Quantity typed on the keypad for the next item scan.
+    keyed: Option<i64>,
 }
 
 /// A pick of a later-expiring lot, recorded once a reason is given.
@@ -43,6 +49,7 @@ pub(super) fn start(task: &mut Task, ctx: &Context<'_>, order: &str) -> StepResu
         order,
         at: None,
         pending: None,
+        keyed: None,
     }));
     Ok(Outcome::reply(feedback))
 }
@@ -71,6 +78,7 @@ pub(super) fn scan(
     };
     let item = identify(ctx, scanned)?;
     let body = checked_pick(task, ctx, at, &item)?;
+    task.keyed = None;
     let expected = match first_to_pick(ctx, &item.product, Some(&at.code))? {
         Some(first) if first.lot != item.lot => first.lot.unwrap_or_else(|| "(no lot)".into()),
         _ => {
@@ -111,6 +119,55 @@ pub(super) fn reason(task: &mut PickTask, code: &str) -> StepResult<Outcome> {
     Ok(Outcome::record(feedback, vec![body]))
 }
 
+/// Takes the quantity typed on the keypad for the next item scan.
+pub(super) fn key_quantity(task: &mut PickTask, quantity: i64) -> StepResult<Outcome> {
+    if task.pending.is_some() {
+        return refuse("First give the reason code for the pick waiting, or cancel");
+    }
+    keep_keyed(&mut task.keyed, quantity)
+}
+
+/// Closes the current line (the first one still open) short: records a
+/// picking event of quantity 0 with the reason, at the scanned location or
+/// else the suggested one, and moves guidance on to the next line.
+pub(super) fn short(task: &mut PickTask, ctx: &Context<'_>, reason: &str) -> StepResult<Outcome> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return refuse("A short pick needs a reason code");
+    }
+    if task.pending.is_some() {
+        return refuse("First give the reason code for the pick waiting, or cancel");
+    }
+    let Some((line, product)) = current_line(ctx, &task.order)? else {
+        return refuse(format!(
+            "Nothing is left to pick on order {}",
+            task.order.number
+        ));
+    };
+    let location = match &task.at {
+        Some(at) => at.code.clone(),
+        None => first_to_pick(ctx, &product, None)?
+            .map_or_else(|| ctx.settings.receiving_location.clone(), |c| c.location),
+    };
+    let missing = line.ordered - line.picked;
+    let mut body = EventBody::new(ctx.operator, EventKind::Picking);
+    body.gtin = Some(product.gtin.clone());
+    body.unit = product.unit.clone();
+    body.quantity = 0;
+    body.from_location = Some(location);
+    body.sales_order = Some(task.order.number.clone());
+    body.reason = Some(reason.to_owned());
+    task.keyed = None;
+    let feedback = Feedback::ok(format!(
+        "Short pick recorded: {missing} {} of {} not picked, reason {reason}",
+        product.unit,
+        describe(&product, None)
+    ))
+    .warn(format!("Order {} will ship short", task.order.number))
+    .detail(next_pick_after(ctx, &task.order, Some(&product.gtin))?);
+    Ok(Outcome::record(feedback, vec![body]))
+}
+
 /// Drops the pick waiting for a reason code.
 pub(super) fn cancel(task: &mut PickTask) -> StepResult<Outcome> {
     match task.pending.take() {
@@ -147,28 +204,7 @@ fn checked_pick(
         ));
     }
     item.require_lot()?;
-    let report = ctx.journal.lot_lookup(&product.gtin, item.lot.as_deref())?;
-    let status = report.as_ref().and_then(|r| r.status.as_ref());
-    if let Some(state) = status
-        .map(|s| s.state)
-        .filter(|s| matches!(s, LotState::Held | LotState::Recalled))
-    {
-        return refuse(format!("{what} is {}: do not pick it", state.as_str()));
-    }
-    let expiry = report.as_ref().and_then(|r| r.expiry).or(item.expiry);
-    if let Some(expiry) = expiry {
-        let left = (expiry - ctx.today).num_days();
-        if left < 0 {
-            return refuse(format!("{what} expired on {expiry}: do not pick it"));
-        }
-        if let Some(min) = product.min_shelf_life_shipment_days
-            && left < i64::from(min)
-        {
-            return refuse(format!(
-                "{what} expires {expiry}: {left} days left, {min} required at shipment"
-            ));
-        }
-    }
+    let expiry = outbound_rules::check(ctx, product, item.lot.as_deref(), item.expiry, "pick")?;
     if matches!(
         at.kind,
         LocationKind::Quarantine | LocationKind::Staging | LocationKind::Shipping
@@ -179,11 +215,12 @@ fn checked_pick(
             at.kind.as_str()
         ));
     }
-    let here = report
-        .as_ref()
-        .and_then(|r| r.stock.iter().find(|(code, _)| code == &at.code))
-        .map_or(0, |(_, quantity)| *quantity);
-    let quantity = item.count.unwrap_or(1);
+    let here = ctx
+        .journal
+        .lot_lookup(&product.gtin, item.lot.as_deref())?
+        .and_then(|r| r.stock.into_iter().find(|(code, _)| code == &at.code))
+        .map_or(0, |(_, quantity)| quantity);
+    let quantity = item.count.or(task.keyed).unwrap_or(1);
     if quantity > open {
         return refuse(format!(
             "Only {open} of {what} are still to pick for order {}",
@@ -200,17 +237,49 @@ fn checked_pick(
     body.expiry = expiry;
     body.quantity = quantity;
     body.from_location = Some(at.code.clone());
+    body.to_location = Some(ctx.settings.packing_location.clone());
     body.sales_order = Some(order.number.clone());
     Ok(body)
 }
 
-/// Ordered minus picked for `gtin` on the order; None when not ordered.
+/// Ordered minus picked for `gtin` on the order (0 once closed short);
+/// None when not ordered.
 fn open_quantity(ctx: &Context<'_>, order: &SalesOrder, gtin: &str) -> StepResult<Option<i64>> {
     let progress = ctx.journal.sales_order_progress(&order.number)?;
-    Ok(progress
+    let Some(line) = progress
         .iter()
         .find(|line| line.gtin == gtin && line.ordered > 0)
-        .map(|line| line.ordered - line.picked))
+    else {
+        return Ok(None);
+    };
+    let shorted = ctx
+        .journal
+        .short_picks(&order.number)?
+        .iter()
+        .any(|s| s.gtin == gtin);
+    Ok(Some(if shorted {
+        0
+    } else {
+        line.ordered - line.picked
+    }))
+}
+
+/// The first line of the order still open (not fully picked, not closed
+/// short), with its product; None when everything is picked or short.
+fn current_line(
+    ctx: &Context<'_>,
+    order: &SalesOrder,
+) -> StepResult<Option<(crate::journal::OrderLineProgress, Product)>> {
+    let shorts = ctx.journal.short_picks(&order.number)?;
+    for line in ctx.journal.sales_order_progress(&order.number)? {
+        if line.ordered - line.picked <= 0 || shorts.iter().any(|s| s.gtin == line.gtin) {
+            continue;
+        }
+        if let Some(product) = ctx.journal.product(&line.gtin)? {
+            return Ok(Some((line, product)));
+        }
+    }
+    Ok(None)
 }
 
 /// The FEFO candidate to pick first: earliest expiry first (see
@@ -231,9 +300,22 @@ fn first_to_pick(
 
 /// What to pick next: the first open line and its FEFO lot and location.
 fn next_pick(ctx: &Context<'_>, order: &SalesOrder) -> StepResult<String> {
+    next_pick_after(ctx, order, None)
+}
+
+/// [`next_pick`], treating `closed` as closed short already (the short
+/// being recorded in the same step is not in the journal yet).
+fn next_pick_after(
+    ctx: &Context<'_>,
+    order: &SalesOrder,
+    closed: Option<&str>,
+) -> StepResult<String> {
+    let shorts = ctx.journal.short_picks(&order.number)?;
     for line in ctx.journal.sales_order_progress(&order.number)? {
         let open = line.ordered - line.picked;
-        if open <= 0 {
+        let shorted =
+            closed == Some(line.gtin.as_str()) || shorts.iter().any(|s| s.gtin == line.gtin);
+        if open <= 0 || shorted {
             continue;
         }
         let Some(product) = ctx.journal.product(&line.gtin)? else {

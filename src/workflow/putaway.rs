@@ -1,64 +1,135 @@
-//! Putaway: scan an item at the receiving location, then the location it
-//! goes to; one `storing` event moves it. An unknown location is refused,
-//! and a held or recalled lot goes only to a quarantine location.
+//! Putaway and moves: scan an item (or a pallet's SSCC label) at the
+//! receiving location, then the location it goes to; one `storing` event per
+//! product and lot moves it. Scanning a location first moves goods from
+//! there instead (shelf to shelf). An unknown location is refused, and a
+//! held or recalled lot goes only to a quarantine location.
+
+use chrono::NaiveDate;
 
 use super::engine::{Context, Outcome, StepResult, Task, refuse};
 use super::feedback::Feedback;
-use super::item::{Scanned, describe, identify, locate};
+use super::item::{Scanned, describe, identify, keep_keyed, locate};
 use crate::journal::{EventBody, EventKind, LocationKind, LotState, Product};
 
 /// An open putaway task.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(super) struct PutawayTask {
+    /// Where goods are taken from; None: the receiving location.
+    from: Option<String>,
     /// The goods scanned and waiting for their destination.
     load: Option<Load>,
+    /// Quantity typed on the keypad for the next item scan.
+    keyed: Option<i64>,
 }
 
-/// Goods picked up at the receiving location.
+/// Goods picked up: one product and lot, or a pallet's lines.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Load {
-    product: Product,
-    lot: Option<String>,
-    expiry: Option<chrono::NaiveDate>,
-    quantity: i64,
+    /// The pallet's SSCC, when the goods were taken as a pallet.
+    sscc: Option<String>,
+    lines: Vec<LoadLine>,
     /// Held or recalled: only a quarantine location will do.
     restricted: Option<LotState>,
+}
+
+/// One product and lot of a load.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct LoadLine {
+    product: Product,
+    lot: Option<String>,
+    expiry: Option<NaiveDate>,
+    quantity: i64,
+}
+
+impl Load {
+    fn describe(&self) -> String {
+        match (&self.sscc, self.lines.as_slice()) {
+            (None, [line]) => format!(
+                "{} {} of {}",
+                line.quantity,
+                line.product.unit,
+                describe(&line.product, line.lot.as_deref())
+            ),
+            (Some(sscc), lines) => format!("pallet {sscc} ({} line(s))", lines.len()),
+            (None, lines) => format!("{} line(s)", lines.len()),
+        }
+    }
+}
+
+impl PutawayTask {
+    fn source<'a>(&'a self, ctx: &'a Context<'_>) -> &'a str {
+        self.from
+            .as_deref()
+            .unwrap_or(&ctx.settings.receiving_location)
+    }
 }
 
 /// Opens putaway.
 pub(super) fn start(task: &mut Task, ctx: &Context<'_>) -> StepResult<Outcome> {
     *task = Task::Putaway(PutawayTask::default());
     Ok(Outcome::reply(Feedback::ok(format!(
-        "Putaway: scan an item at {}",
+        "Putaway: scan an item or pallet at {}, or scan a location to move goods from there",
         ctx.settings.receiving_location
     ))))
 }
 
-/// Handles a scan: the item first, then its destination.
+/// Handles a scan: a source location, the goods, then their destination.
 pub(super) fn scan(
     task: &mut PutawayTask,
     ctx: &Context<'_>,
     scanned: &Scanned<'_>,
 ) -> StepResult<Outcome> {
     match task.load.take() {
-        None => pick_up(task, ctx, scanned),
-        Some(load) => put_down(load, ctx, scanned),
+        Some(load) => put_down(task, load, ctx, scanned),
+        None => {
+            let identity = &scanned.scan.identity;
+            if identity.gtin.is_some() {
+                pick_up(task, ctx, scanned)
+            } else if let Some(sscc) = identity.sscc.clone() {
+                pick_up_pallet(task, ctx, sscc)
+            } else {
+                let location = locate(ctx, scanned)?;
+                let feedback = Feedback::ok(format!(
+                    "Moving from {}: scan an item or pallet there",
+                    location.code
+                ));
+                task.from = Some(location.code);
+                Ok(Outcome::reply(feedback))
+            }
+        }
     }
 }
 
-/// Drops the scanned item without moving it.
+/// Takes the quantity typed on the keypad for the next item scan.
+pub(super) fn key_quantity(task: &mut PutawayTask, quantity: i64) -> StepResult<Outcome> {
+    if task.load.is_some() {
+        return refuse("Scan the destination of the goods taken first, or cancel");
+    }
+    keep_keyed(&mut task.keyed, quantity)
+}
+
+/// Drops the scanned goods without moving them.
 pub(super) fn cancel(task: &mut PutawayTask) -> StepResult<Outcome> {
     match task.load.take() {
         Some(load) => Ok(Outcome::reply(Feedback::ok(format!(
             "Cancelled: {} stays where it is",
-            describe(&load.product, load.lot.as_deref())
+            load.describe()
         )))),
-        None => refuse("Nothing to cancel: no item is waiting for a location"),
+        None => refuse("Nothing to cancel: no goods are waiting for a location"),
     }
 }
 
-/// Takes the scanned item (its label count, else all of that lot at the
-/// receiving location) and asks for the destination.
+/// The held or recalled state of a lot, which restricts where it may go.
+fn restriction(ctx: &Context<'_>, gtin: &str, lot: Option<&str>) -> StepResult<Option<LotState>> {
+    Ok(ctx
+        .journal
+        .lot_status(gtin, lot)?
+        .map(|s| s.state)
+        .filter(|state| matches!(state, LotState::Held | LotState::Recalled)))
+}
+
+/// Takes the scanned item (its label count or the keypad quantity, else
+/// all of that lot at the source) and asks for the destination.
 fn pick_up(
     task: &mut PutawayTask,
     ctx: &Context<'_>,
@@ -66,66 +137,118 @@ fn pick_up(
 ) -> StepResult<Outcome> {
     let item = identify(ctx, scanned)?;
     item.require_lot()?;
-    let dock = &ctx.settings.receiving_location;
+    let source = task.source(ctx).to_owned();
     let report = ctx
         .journal
         .lot_lookup(&item.product.gtin, item.lot.as_deref())?;
-    let at_dock = report
+    let here = report
         .as_ref()
-        .and_then(|r| r.stock.iter().find(|(location, _)| location == dock))
+        .and_then(|r| r.stock.iter().find(|(location, _)| location == &source))
         .map_or(0, |(_, quantity)| *quantity);
-    if at_dock <= 0 {
-        return refuse(format!("No {} is at {dock} to put away", item.describe()));
+    if here <= 0 {
+        return refuse(format!("No {} is at {source} to move", item.describe()));
     }
-    let quantity = item.count.unwrap_or(at_dock);
-    if quantity > at_dock {
+    let quantity = item.count.or(task.keyed).unwrap_or(here);
+    if quantity > here {
         return refuse(format!(
-            "The label says {quantity} but only {at_dock} of {} are at {dock}",
+            "{quantity} to move, but only {here} of {} are at {source}",
             item.describe()
         ));
     }
-    let (expiry, status) = report.map_or((item.expiry, None), |r| {
-        (r.expiry.or(item.expiry), r.status)
-    });
-    let restricted = status
-        .as_ref()
-        .map(|s| s.state)
-        .filter(|state| matches!(state, LotState::Held | LotState::Recalled));
+    let restricted = restriction(ctx, &item.product.gtin, item.lot.as_deref())?;
+    let expiry = report.and_then(|r| r.expiry).or(item.expiry);
+    task.keyed = None;
+    let load = Load {
+        sscc: None,
+        lines: vec![LoadLine {
+            product: item.product,
+            lot: item.lot,
+            expiry,
+            quantity,
+        }],
+        restricted,
+    };
+    Ok(Outcome::reply(ask_destination(task, load, &source)))
+}
+
+/// Takes everything of pallet `sscc` at the source, lot by lot.
+fn pick_up_pallet(task: &mut PutawayTask, ctx: &Context<'_>, sscc: String) -> StepResult<Outcome> {
+    let source = task.source(ctx).to_owned();
+    let mut lines = Vec::new();
+    let mut restricted = None;
+    for line in ctx.journal.sscc_at(&sscc, &source)? {
+        let Some(product) = ctx.journal.product(&line.gtin)? else {
+            return refuse(format!(
+                "Pallet {sscc} holds GTIN {}, which is not in the product list",
+                line.gtin
+            ));
+        };
+        restricted = restricted.or(restriction(ctx, &line.gtin, line.lot.as_deref())?);
+        lines.push(LoadLine {
+            product,
+            lot: line.lot,
+            expiry: line.expiry,
+            quantity: line.quantity,
+        });
+    }
+    if lines.is_empty() {
+        return refuse(format!(
+            "Nothing of pallet {sscc} is recorded at {source}: scan its items instead"
+        ));
+    }
+    let load = Load {
+        sscc: Some(sscc),
+        lines,
+        restricted,
+    };
+    Ok(Outcome::reply(ask_destination(task, load, &source)))
+}
+
+/// Keeps `load` in the task and asks where it goes.
+fn ask_destination(task: &mut PutawayTask, load: Load, source: &str) -> Feedback {
     let mut feedback = Feedback::ok(format!(
-        "Put away {quantity} {} of {}: scan the destination location",
-        item.product.unit,
-        item.describe()
+        "Move {} from {source}: scan the destination location",
+        load.describe()
     ));
-    if let Some(state) = restricted {
-        let reason = status.and_then(|s| s.reason).unwrap_or_default();
+    if load.sscc.is_some() {
+        for line in &load.lines {
+            feedback = feedback.detail(format!(
+                "{} {} of {}",
+                line.quantity,
+                line.product.unit,
+                describe(&line.product, line.lot.as_deref())
+            ));
+        }
+    }
+    if let Some(state) = load.restricted {
         feedback = feedback.detail(format!(
-            "This lot is {} {reason}: only a quarantine location is accepted",
+            "A lot here is {}: only a quarantine location is accepted",
             state.as_str()
         ));
     }
-    task.load = Some(Load {
-        lot: item.lot,
-        expiry,
-        product: item.product,
-        quantity,
-        restricted,
-    });
-    Ok(Outcome::reply(feedback))
+    task.load = Some(load);
+    feedback
 }
 
 /// Moves the load to the scanned location.
-fn put_down(load: Load, ctx: &Context<'_>, scanned: &Scanned<'_>) -> StepResult<Outcome> {
-    let what = describe(&load.product, load.lot.as_deref());
-    if scanned.scan.identity.gtin.is_some() {
+fn put_down(
+    task: &mut PutawayTask,
+    load: Load,
+    ctx: &Context<'_>,
+    scanned: &Scanned<'_>,
+) -> StepResult<Outcome> {
+    let what = load.describe();
+    let identity = &scanned.scan.identity;
+    if identity.gtin.is_some() || identity.sscc.is_some() {
         return refuse(format!(
             "Scan the destination location for {what} first, or cancel"
         ));
     }
     let location = locate(ctx, scanned)?;
-    let dock = &ctx.settings.receiving_location;
-    if &location.code == dock {
+    let source = task.source(ctx).to_owned();
+    if location.code == source {
         return refuse(format!(
-            "{dock} is where {what} already is: scan where it goes"
+            "{source} is where {what} already is: scan where it goes"
         ));
     }
     if let Some(state) = load.restricted
@@ -137,17 +260,22 @@ fn put_down(load: Load, ctx: &Context<'_>, scanned: &Scanned<'_>) -> StepResult<
             location.code
         ));
     }
-    let feedback = Feedback::ok(format!(
-        "Put away {} {} of {what} to {}",
-        load.quantity, load.product.unit, location.code
-    ));
-    let mut body = EventBody::new(ctx.operator, EventKind::Storing);
-    body.gtin = Some(load.product.gtin);
-    body.unit = load.product.unit;
-    body.lot = load.lot;
-    body.expiry = load.expiry;
-    body.quantity = load.quantity;
-    body.from_location = Some(dock.clone());
-    body.to_location = Some(location.code);
-    Ok(Outcome::record(feedback, vec![body]))
+    let feedback = Feedback::ok(format!("Moved {what} from {source} to {}", location.code));
+    let records = load
+        .lines
+        .into_iter()
+        .map(|line| {
+            let mut body = EventBody::new(ctx.operator, EventKind::Storing);
+            body.gtin = Some(line.product.gtin);
+            body.unit = line.product.unit;
+            body.lot = line.lot;
+            body.expiry = line.expiry;
+            body.quantity = line.quantity;
+            body.sscc = load.sscc.clone();
+            body.from_location = Some(source.clone());
+            body.to_location = Some(location.code.clone());
+            body
+        })
+        .collect();
+    Ok(Outcome::record(feedback, records))
 }

@@ -1,6 +1,8 @@
-//! How a site wants its workflows to behave: where receipts land, how lots
-//! are numbered, and how strict the shelf-life rule at receipt is.
+//! How a site wants its workflows to behave: where receipts land and picks
+//! go, how lots and cartons are numbered, and how strict the shelf-life rule
+//! at receipt is.
 
+use super::carton_numbering::CartonNumbering;
 use super::lot_pattern::LotPattern;
 
 /// What to do when goods arrive with less remaining shelf life than the
@@ -18,8 +20,14 @@ pub enum ShortShelfLife {
 pub struct WorkflowSettings {
     /// Location code receipts are recorded to and putaway moves from.
     pub receiving_location: String,
+    /// Location code picked goods are moved to (the packing station's
+    /// staging area) and shipped from.
+    pub packing_location: String,
     /// Pattern for lot numbers assigned when the supplier gives none.
     pub lot_pattern: LotPattern,
     /// The shelf-life rule at receipt.
     pub short_shelf_life: ShortShelfLife,
+    /// How this station numbers cartons it creates; None: it has
+    /// pre-printed SSCC labels only.
+    pub carton_numbering: Option<CartonNumbering>,
 }

@@ -28,9 +28,11 @@ impl Role {
     /// The tasks this role may open, as offered on screen.
     pub const fn tasks(self) -> &'static str {
         match self {
-            Role::Operator => "receive, putaway, pick, count, return, lookup or expiry-alerts",
+            Role::Operator => {
+                "receive, putaway, orders, pick, pack, ship, count, return, lookup or expiry-alerts"
+            }
             Role::Supervisor => {
-                "receive, putaway, pick, count, return, lookup, expiry-alerts, hold or release"
+                "receive, putaway, orders, pick, pack, ship, count, return, lookup, expiry-alerts, hold or release"
             }
         }
     }

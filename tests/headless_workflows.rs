@@ -2,7 +2,10 @@
 //! temporary data directory, scripted receive → putaway → undo → lot lookup
 //! receive → putaway → pick with a FEFO reason, and hold → pick blocked →
 //! release → pick, and `lotline demo-data` followed by a session on that
-//! data, after which `lotline journal verify` must pass.
+//! data, after which `lotline journal verify` must pass. On the demo data:
+//! receive → putaway → pick (FEFO warning and reason, undo) → pack → ship,
+//! after which lot lookup shows where every unit went; a recalled lot blocked
+//! at pick and at pack, including a recall that arrives after picking.
 
 use std::io::Write;
 use std::path::Path;
@@ -341,7 +344,7 @@ fn scripted_hold_blocks_picking_until_a_supervisor_releases() {
     );
     assert_eq!(
         answers[15]["message"],
-        "Yoghurt 500 g (09506000134352) lot EARLY is held: do not pick it"
+        "Yoghurt 500 g (09506000134352) lot EARLY is held (lab test pending): do not pick it"
     );
     assert_eq!(answers[15]["events"], json!([]));
     assert_journal_sound(dir.path());
@@ -424,6 +427,213 @@ fn demo_data_loads_once_and_a_headless_session_walks_it() {
             .as_str()
             .unwrap()
             .contains("a local release never lifts a recall")
+    );
+    assert_journal_sound(dir.path());
+}
+
+/// A data directory with the demo warehouse loaded as of 2026-11-25, and a
+/// configuration file giving this station carton numbering.
+fn demo_dir() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config_dir = dir.path().join("home/config/lotline");
+    std::fs::create_dir_all(&config_dir).unwrap();
+    std::fs::write(
+        config_dir.join("lotline.toml"),
+        "[workflow]\npacking_location = \"PACK\"\n\n[workflow.cartons]\n\
+         company_prefix = \"9506000\"\nstation = \"1\"\n",
+    )
+    .unwrap();
+    let loaded = lotline(dir.path())
+        .args(["demo-data", "--today", "2026-11-25"])
+        .output()
+        .expect("run demo-data");
+    assert!(
+        loaded.status.success(),
+        "{}",
+        String::from_utf8_lossy(&loaded.stderr)
+    );
+    dir
+}
+
+/// The whole of one order's life on the demo data, through the binary.
+#[test]
+fn demo_order_is_received_picked_packed_and_shipped_and_lookup_shows_where_it_went() {
+    let dir = demo_dir();
+    let at = "2026-11-25T10:00:00Z";
+    let yoghurt_c = "(01)09506000134352(30)6(10)Y2612C";
+    let milk_a = "(01)09506000134369(30)4(10)M2611A";
+    let recalled = "(01)09506000134376(10)CH2611R";
+    let script = vec![
+        // 0-4: receive 12 of a new yoghurt lot against PO-1001, put it away.
+        json!({"scan": "BADGE-1001", "at": at}),
+        json!({"do": "receive", "po": "PO-1001", "at": at}),
+        json!({"scan": "(01)09506000134352(17)270131(30)12(10)Y2701N", "at": at}),
+        json!({"do": "putaway", "at": at}),
+        json!({"scan": "(01)09506000134352(10)Y2701N", "at": at}),
+        // 5-7: the picker takes SO-2001; a later lot needs a reason.
+        json!({"scan": "LOC-B-01", "at": at}),
+        json!({"do": "sign-out", "at": at}),
+        json!({"scan": "BADGE-1002", "at": at}),
+        json!({"do": "pick", "order": "SO-2001", "at": at}),
+        json!({"scan": "LOC-A-02", "at": at}),
+        json!({"scan": yoghurt_c, "at": at}),
+        json!({"do": "reason", "code": "CUSTOMER-REQUEST", "at": at}),
+        // 12-15: undo puts it back; pick it again.
+        json!({"do": "undo", "reason": "wrong tote", "at": at}),
+        json!({"scan": yoghurt_c, "at": at}),
+        json!({"do": "reason", "code": "CUSTOMER-REQUEST", "at": at}),
+        json!({"scan": milk_a, "at": at}),
+        // 16: the recalled cheddar is refused at pick (SO-2002 is cheddar).
+        json!({"do": "pick", "order": "SO-2002", "at": at}),
+        json!({"scan": "LOC-Q-01", "at": at}),
+        json!({"scan": recalled, "at": at}),
+        // 19-25: pack SO-2001 into a new carton; the recalled lot is refused.
+        json!({"do": "pack", "order": "SO-2001", "at": at}),
+        json!({"do": "new-carton", "at": at}),
+        json!({"scan": recalled, "at": at}),
+        json!({"scan": yoghurt_c, "at": at}),
+        json!({"scan": milk_a, "at": at}),
+        json!({"do": "close-carton", "at": at}),
+        json!({"do": "ship", "at": at}),
+        // 26-27: where did lot Y2612C go?
+        json!({"do": "lookup", "at": at}),
+        json!({"scan": "(01)09506000134352(10)Y2612C", "at": at}),
+    ];
+    let answers = run_script(dir.path(), &script);
+    assert_eq!(
+        levels(&answers),
+        [
+            "ok", "ok", "ok", "ok", "ok", "ok", "ok", "ok", "ok", "ok", "prompt", "warn", "ok",
+            "prompt", "warn", "ok", "ok", "ok", "block", "ok", "ok", "block", "ok", "ok", "ok",
+            "ok", "ok", "ok"
+        ],
+        "{answers:#?}"
+    );
+    assert!(
+        answers[18]["message"].as_str().unwrap().contains(
+            "lot CH2611R is recalled (supplier recall: listeria test positive): do not pick it"
+        ),
+        "{:?}",
+        answers[18]
+    );
+    assert!(
+        answers[21]["message"]
+            .as_str()
+            .unwrap()
+            .contains("is recalled"),
+        "{:?}",
+        answers[21]
+    );
+    let sscc = "095060001000000012";
+    assert!(
+        answers[20]["message"].as_str().unwrap().contains(sscc),
+        "{:?}",
+        answers[20]
+    );
+    assert_eq!(
+        answers[25]["message"],
+        "Order SO-2001 shipped to Corner Shop Main Street: 1 carton(s)"
+    );
+    let lookup: Vec<&str> = answers[27]["details"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d.as_str().unwrap())
+        .collect();
+    assert!(lookup.contains(&"At A-02: 18 EA"), "{lookup:#?}");
+    assert!(
+        lookup.contains(
+            &format!("Shipped 6 EA to Corner Shop Main Street (CUS-1) on SO-2001 in carton {sscc}")
+                .as_str()
+        ),
+        "{lookup:#?}"
+    );
+    assert_journal_sound(dir.path());
+
+    // The journal holds the whole story, the undo as a correction.
+    let journal = Journal::open(dir.path().join("journal.sqlite")).unwrap();
+    let report = journal
+        .lot_lookup("09506000134352", Some("Y2612C"))
+        .unwrap()
+        .unwrap();
+    let kinds: Vec<&str> = report.events.iter().map(|e| e.body.kind.as_str()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "receiving",
+            "storing",
+            "picking",
+            "picking",
+            "picking",
+            "packing",
+            "shipping"
+        ]
+    );
+    assert_eq!(
+        report.events[3].body.correction_of,
+        Some(report.events[2].event_id)
+    );
+    let shipped = &report.events[6].body;
+    assert_eq!(shipped.to_location.as_deref(), Some("CUS-1"));
+    assert_eq!(shipped.sscc.as_deref(), Some(sscc));
+    assert_eq!(report.stock, [("A-02".to_owned(), 18)]);
+}
+
+/// A recall that reaches the terminal between picking and packing stops
+/// the lot at the packing bench.
+#[test]
+fn a_recall_arriving_after_picking_blocks_packing() {
+    let dir = demo_dir();
+    let at = "2026-11-25T10:00:00Z";
+    let cheddar = "(01)09506000134376(30)3(10)CH2611B";
+    let picked = run_script(
+        dir.path(),
+        &[
+            json!({"scan": "BADGE-1002", "at": at}),
+            json!({"do": "pick", "order": "SO-2002", "at": at}),
+            json!({"scan": "LOC-B-01", "at": at}),
+            json!({"scan": cheddar, "at": at}),
+        ],
+    );
+    assert_eq!(levels(&picked), ["ok", "ok", "ok", "ok"], "{picked:#?}");
+    {
+        // What a reference download from the server does.
+        let mut journal = Journal::open(dir.path().join("journal.sqlite")).unwrap();
+        journal
+            .apply_reference(&ReferenceData {
+                lot_statuses: vec![lotline::journal::LotStatus {
+                    gtin: "09506000134376".into(),
+                    lot: Some("CH2611B".into()),
+                    state: lotline::journal::LotState::Recalled,
+                    reason: Some("recall R-2026-11".into()),
+                    issued_by: "quality".into(),
+                    issued_at: Utc.with_ymd_and_hms(2026, 11, 25, 10, 30, 0).unwrap(),
+                }],
+                ..ReferenceData::default()
+            })
+            .unwrap();
+    }
+    let packing = run_script(
+        dir.path(),
+        &[
+            json!({"scan": "BADGE-1002", "at": at}),
+            json!({"do": "pack", "order": "SO-2002", "at": at}),
+            json!({"do": "new-carton", "at": at}),
+            json!({"scan": cheddar, "at": at}),
+            json!({"do": "close-carton", "at": at}),
+            json!({"do": "ship", "at": at}),
+        ],
+    );
+    assert_eq!(
+        levels(&packing),
+        ["ok", "ok", "ok", "block", "block", "block"],
+        "{packing:#?}"
+    );
+    assert!(
+        packing[3]["message"]
+            .as_str()
+            .unwrap()
+            .contains("lot CH2611B is recalled (recall R-2026-11): do not pack it")
     );
     assert_journal_sound(dir.path());
 }

@@ -1,5 +1,9 @@
 //! The engine's rules, one test each, on a real journal with a small set of
-//! reference data.
+//! reference data. Outbound (pack, ship, short picks, keypad quantities,
+//! orders list) is in `outbound`, moves and counts closing in `stock_moves`.
+
+mod outbound;
+mod stock_moves;
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use tempfile::TempDir;
@@ -53,8 +57,15 @@ fn reference() -> ReferenceData {
         locations: vec![
             location("DOCK", None, LocationKind::Dock),
             location("A-01", Some("LOC-A-01"), LocationKind::Shelf),
+            location("A-02", Some("LOC-A-02"), LocationKind::Shelf),
             location("Q-01", None, LocationKind::Quarantine),
+            location("PACK", None, LocationKind::Staging),
         ],
+        customers: vec![crate::journal::Customer {
+            id: "CUS-1".into(),
+            name: "Corner Shop".into(),
+            gln: None,
+        }],
         purchase_orders: vec![PurchaseOrder {
             number: "PO-1001".into(),
             supplier_id: "SUP-1".into(),
@@ -113,8 +124,10 @@ fn reference() -> ReferenceData {
 fn settings(short_shelf_life: ShortShelfLife) -> WorkflowSettings {
     WorkflowSettings {
         receiving_location: "DOCK".into(),
+        packing_location: "PACK".into(),
         lot_pattern: LotPattern::parse("{yy}{doy}{site}{seq:3}", "S1").unwrap(),
         short_shelf_life,
+        carton_numbering: Some(CartonNumbering::new(0, "9506000", "1").unwrap()),
     }
 }
 
@@ -304,7 +317,14 @@ fn putaway_moves_from_the_dock_to_a_known_location() {
     let (_dir, mut engine) = receiving();
     engine.scan(&yoghurt("ABC", 24), now());
     assert_eq!(engine.act(Action::Putaway, now()).level, Level::Ok);
-    assert_eq!(engine.scan("LOC-A-01", now()).level, Level::Block);
+    // A location first means "move from there": nothing of ABC is at A-01.
+    let from = engine.scan("LOC-A-01", now());
+    assert_eq!(
+        from.message,
+        "Moving from A-01: scan an item or pallet there"
+    );
+    assert_eq!(engine.scan(&yoghurt("ABC", 10), now()).level, Level::Block);
+    assert_eq!(engine.scan("DOCK", now()).level, Level::Ok);
     assert_eq!(engine.scan(&yoghurt("ABC", 30), now()).level, Level::Block);
     assert_eq!(engine.scan(&yoghurt("ABC", 10), now()).level, Level::Ok);
     let unknown = engine.scan("LOC-Z-99", now());
@@ -440,7 +460,10 @@ fn pick_suggests_fefo_and_the_expected_lot_is_ok() {
     assert_eq!(ok.level, Level::Ok, "{ok:?}");
     let progress = engine.journal().sales_order_progress("SO-1").unwrap();
     assert_eq!(progress[0].picked, 3);
-    assert_eq!(stock(&engine, "EARLY"), [("A-01".to_owned(), 2)]);
+    assert_eq!(
+        stock(&engine, "EARLY"),
+        [("A-01".to_owned(), 2), ("PACK".to_owned(), 3)]
+    );
 }
 
 #[test]
