@@ -31,7 +31,8 @@ fn run() -> Result<ExitCode> {
     );
     match cli.command {
         None => {
-            ui::run(scan::DecodeOptions::now())?;
+            let path = settings.data_dir.join(journal::FILE_NAME);
+            ui::run(scan::DecodeOptions::now(), &path)?;
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Decode(args)) => {

@@ -10,11 +10,16 @@ use slint::{ComponentHandle, LogicalPosition, SharedString};
 
 /// A shown window on this thread's own headless backend.
 fn window() -> MainWindow {
+    window_offering(None)
+}
+
+/// A shown window, offering the demo warehouse with `demo`.
+fn window_offering(demo: Option<ui::DemoOffer>) -> MainWindow {
     i_slint_backend_testing::init_no_event_loop();
     let options = DecodeOptions {
         today: NaiveDate::from_ymd_opt(2026, 11, 25).expect("valid date"),
     };
-    let window = ui::build(options).expect("window is created");
+    let window = ui::build(options, demo).expect("window is created");
     window.show().expect("window is shown");
     window
 }
@@ -116,4 +121,42 @@ fn a_tap_anywhere_leaves_the_focus_for_the_scanner() {
     tap(&window, 10.0, 10.0);
     scan(&window, "LOC-B-02");
     assert_eq!(window.get_result().key, "LOC-B-02");
+}
+
+/// The first start on an empty journal offers the demo warehouse; the
+/// button loads it into the journal and the offer is not made again.
+#[test]
+fn first_start_offers_the_demo_warehouse_and_loads_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let journal = dir.path().join("journal.sqlite");
+    let offer = ui::DemoOffer::for_journal(&journal).expect("checked");
+    let window = window_offering(offer);
+    assert!(window.get_offer_demo());
+    let button = i_slint_backend_testing::ElementHandle::find_by_accessible_label(
+        &window,
+        "Load the demo warehouse",
+    )
+    .next()
+    .expect("the offer has a labelled button");
+    button.invoke_accessible_default_action();
+    assert!(!window.get_offer_demo());
+    let notice = window.get_notice();
+    assert!(notice.starts_with("Demo data loaded"), "{notice}");
+    let loaded = lotline::journal::Journal::open(&journal).expect("journal");
+    assert!(loaded.last_seq() > 0);
+    drop(loaded);
+    assert_eq!(ui::DemoOffer::for_journal(&journal).expect("checked"), None);
+}
+
+#[test]
+fn the_demo_offer_can_be_declined() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let journal = dir.path().join("journal.sqlite");
+    let window = window_offering(ui::DemoOffer::for_journal(&journal).expect("checked"));
+    i_slint_backend_testing::ElementHandle::find_by_accessible_label(&window, "Not now")
+        .next()
+        .expect("labelled button")
+        .invoke_accessible_default_action();
+    assert!(!window.get_offer_demo());
+    assert!(!journal.exists(), "nothing was written");
 }

@@ -67,8 +67,8 @@ const STOCK: [StockLine; 10] = [
 ];
 
 /// Loads the demo warehouse into the journal at `journal_path` (created if
-/// missing), as of `now`; refuses a journal that already has events, so
-/// demo stock never mixes with real records.
+/// missing), as of `now`, and prints what was loaded; refuses a journal
+/// that already has events, so demo stock never mixes with real records.
 pub fn run(
     args: &DemoDataArgs,
     journal_path: &Path,
@@ -82,18 +82,36 @@ pub fn run(
     }
     let mut journal = Journal::open(journal_path)
         .with_context(|| format!("cannot open the journal {}", journal_path.display()))?;
-    if journal.last_seq() > 0 {
+    let summary = load(&mut journal, today, now)
+        .with_context(|| format!("journal {}", journal_path.display()))?;
+    writeln!(out, "{summary}")?;
+    writeln!(out, "{BADGES}")?;
+    Ok(())
+}
+
+/// The demo operators' badges, as shown after loading.
+pub const BADGES: &str =
+    "Badges: BADGE-1001 (Ana, receiver), BADGE-1002 (Ben, picker), BADGE-1900 (Sam, supervisor)";
+
+/// True when `journal` is a fresh one the demo could be offered for: it
+/// has recorded nothing yet.
+pub fn could_load(journal: &Journal) -> bool {
+    journal.last_seq() == 0
+}
+
+/// Loads the demo warehouse into `journal` with expiries relative to
+/// `today`, and says what was loaded. Refuses a journal with events.
+pub fn load(journal: &mut Journal, today: NaiveDate, now: DateTime<Utc>) -> Result<String> {
+    if !could_load(journal) {
         bail!(
-            "the journal {} already has {} events: demo data is loaded only into an empty journal",
-            journal_path.display(),
+            "the journal already has {} events: demo data is loaded only into an empty journal",
             journal.last_seq()
         );
     }
     let data = reference(now);
     journal.apply_reference(&data)?;
     let events = journal.append_batch(now, initial_stock(today)?)?;
-    writeln!(
-        out,
+    Ok(format!(
         "Demo data loaded as of {today}: {} products, {} locations, {} purchase orders, \
          {} sales orders, {} operators, {} events of initial stock",
         data.products.len(),
@@ -102,12 +120,7 @@ pub fn run(
         data.sales_orders.len(),
         data.operators.len(),
         events.len()
-    )?;
-    writeln!(
-        out,
-        "Badges: BADGE-1001 (Ana, receiver), BADGE-1002 (Ben, picker), BADGE-1900 (Sam, supervisor)"
-    )?;
-    Ok(())
+    ))
 }
 
 /// The demo reference data, as if downloaded from the server at `now`.

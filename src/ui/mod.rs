@@ -3,22 +3,53 @@
 //!
 //! [`build`] creates the window with its callbacks wired, [`run`] shows it
 //! and runs the event loop. What a scan looks like on screen is decided in
-//! [`scan_view`], which has no Slint in it.
+//! [`scan_view`], which has no Slint in it; whether to offer the demo
+//! warehouse on a first start, in [`first_start`].
 
+pub mod first_start;
 pub mod scan_view;
+
+use std::path::Path;
 
 use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
 use crate::scan::{self, DecodeOptions};
+pub use first_start::DemoOffer;
 use scan_view::{KeyKind as ViewKey, ScanView, Status};
 
 slint::include_modules!();
 
 /// Creates the scan window, not yet shown: each text ended by Enter is
-/// decoded with `options` and displayed. Used by [`run`] and by tests, which
+/// decoded with `options` and displayed. With `demo`, the window first
+/// offers to load the demo warehouse. Used by [`run`] and by tests, which
 /// drive the same window without a display.
-pub fn build(options: DecodeOptions) -> Result<MainWindow, slint::PlatformError> {
+pub fn build(
+    options: DecodeOptions,
+    demo: Option<DemoOffer>,
+) -> Result<MainWindow, slint::PlatformError> {
     let window = MainWindow::new()?;
+    window.set_offer_demo(demo.is_some());
+    if let Some(offer) = demo {
+        let weak = window.as_weak();
+        window.on_load_demo(move || {
+            let Some(window) = weak.upgrade() else {
+                return;
+            };
+            let notice = match offer.accept(chrono::Utc::now()) {
+                Ok(summary) => summary,
+                Err(e) => format!("The demo data could not be loaded: {e:#}"),
+            };
+            tracing::info!(%notice, "demo data offer accepted");
+            window.set_notice(notice.into());
+            window.set_offer_demo(false);
+        });
+    }
+    let weak = window.as_weak();
+    window.on_skip_demo(move || {
+        if let Some(window) = weak.upgrade() {
+            window.set_offer_demo(false);
+        }
+    });
     let weak = window.as_weak();
     window.on_scanned(move |typed| {
         let Some(window) = weak.upgrade() else {
@@ -35,9 +66,12 @@ pub fn build(options: DecodeOptions) -> Result<MainWindow, slint::PlatformError>
     Ok(window)
 }
 
-/// Opens the scan window and runs the event loop until it is closed.
-pub fn run(options: DecodeOptions) -> anyhow::Result<()> {
-    build(options)?.run()?;
+/// Opens the scan window over the journal at `journal_path` (offering the
+/// demo warehouse when it is empty) and runs the event loop until it is
+/// closed.
+pub fn run(options: DecodeOptions, journal_path: &Path) -> anyhow::Result<()> {
+    let demo = DemoOffer::for_journal(journal_path)?;
+    build(options, demo)?.run()?;
     Ok(())
 }
 

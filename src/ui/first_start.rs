@@ -1,0 +1,85 @@
+//! A terminal's first start: with an empty journal nobody can sign in and
+//! nothing can be found, so the window offers the demo warehouse (the data
+//! of `lotline demo-data`) for a newcomer to walk every workflow. Slint-free,
+//! so the rule is tested without a window.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use chrono::{DateTime, Utc};
+
+use crate::cli::demo_data;
+use crate::journal::Journal;
+
+/// The offer of demo data for an empty journal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoOffer {
+    journal_path: PathBuf,
+}
+
+impl DemoOffer {
+    /// The offer, when the journal at `journal_path` is missing or has
+    /// recorded nothing; None for a journal in use (a damaged or foreign
+    /// file is an error, as everywhere else).
+    pub fn for_journal(journal_path: &Path) -> Result<Option<DemoOffer>> {
+        if journal_path.exists() {
+            let journal = Journal::open_existing(journal_path)
+                .with_context(|| format!("cannot open the journal {}", journal_path.display()))?;
+            if !demo_data::could_load(&journal) {
+                return Ok(None);
+            }
+        }
+        Ok(Some(DemoOffer {
+            journal_path: journal_path.to_path_buf(),
+        }))
+    }
+
+    /// Loads the demo warehouse as of `now` and says what was loaded.
+    pub fn accept(&self, now: DateTime<Utc>) -> Result<String> {
+        if let Some(dir) = self.journal_path.parent() {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create the data directory {}", dir.display()))?;
+        }
+        let mut journal = Journal::open(&self.journal_path)
+            .with_context(|| format!("cannot open the journal {}", self.journal_path.display()))?;
+        let summary = demo_data::load(&mut journal, now.date_naive(), now)?;
+        Ok(format!("{summary}. {}", demo_data::BADGES))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::journal::{EventBody, EventKind};
+
+    #[test]
+    fn offered_for_a_missing_or_empty_journal_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("data/journal.sqlite");
+        let offer = DemoOffer::for_journal(&path)
+            .unwrap()
+            .expect("missing file");
+        let summary = offer.accept(Utc::now()).unwrap();
+        assert!(summary.starts_with("Demo data loaded"), "{summary}");
+        assert!(summary.contains("BADGE-1900"));
+        assert_eq!(DemoOffer::for_journal(&path).unwrap(), None);
+        assert!(offer.accept(Utc::now()).is_err(), "never loaded twice");
+
+        let empty = dir.path().join("empty.sqlite");
+        drop(Journal::open(&empty).unwrap());
+        assert!(DemoOffer::for_journal(&empty).unwrap().is_some());
+
+        let used = dir.path().join("used.sqlite");
+        let mut journal = Journal::open(&used).unwrap();
+        let mut body = EventBody::new("BADGE-1", EventKind::Receiving);
+        body.gtin = Some("09506000134352".into());
+        body.to_location = Some("DOCK".into());
+        journal.append(Utc::now(), body).unwrap();
+        drop(journal);
+        assert_eq!(DemoOffer::for_journal(&used).unwrap(), None);
+
+        let foreign = dir.path().join("foreign.sqlite");
+        std::fs::write(&foreign, b"not a database at all, just text").unwrap();
+        assert!(DemoOffer::for_journal(&foreign).is_err());
+    }
+}
