@@ -29,6 +29,9 @@ pub struct Config {
     /// The `tracing` filter used when `RUST_LOG` is not set, e.g. `info` or
     /// `lotline=debug`.
     pub log: String,
+    /// The window's language (`en`, `de` or `es`); None: the system
+    /// locale's, else English.
+    pub language: Option<String>,
     /// `[workflow]`: locations, lot and carton numbering, shelf-life policy.
     pub workflow: WorkflowConfig,
 }
@@ -38,6 +41,7 @@ impl Default for Config {
         Config {
             data_dir: None,
             log: "info".to_owned(),
+            language: None,
             workflow: WorkflowConfig::default(),
         }
     }
@@ -105,6 +109,15 @@ pub fn parse(text: &str, path: &Path) -> Result<Config> {
             path.display()
         );
     }
+    if let Some(language) = &config.language
+        && !crate::ui::LANGUAGES.contains(&language.as_str())
+    {
+        bail!(
+            "invalid configuration file {}: `language` {language:?} is not one of {}",
+            path.display(),
+            crate::ui::LANGUAGES.join(", ")
+        );
+    }
     config
         .workflow
         .settings()
@@ -152,5 +165,13 @@ mod tests {
         assert!(message.contains("/etc/lotline.toml"), "{message}");
         assert!(message.contains("colour"), "{message}");
         assert!(parse("log = \"\"\n", path).is_err());
+        assert!(parse("language = \"fr\"\n", path).is_err());
+        assert_eq!(
+            parse("language = \"de\"\n", path)
+                .unwrap()
+                .language
+                .as_deref(),
+            Some("de")
+        );
     }
 }

@@ -32,7 +32,8 @@ fn run() -> Result<ExitCode> {
     match cli.command {
         None => {
             let path = settings.data_dir.join(journal::FILE_NAME);
-            ui::run(scan::DecodeOptions::now(), &path)?;
+            let language = settings.config.language.as_deref();
+            ui::run(scan::DecodeOptions::now(), &path, language)?;
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Decode(args)) => {

@@ -160,3 +160,23 @@ fn the_demo_offer_can_be_declined() {
     assert!(!window.get_offer_demo());
     assert!(!journal.exists(), "nothing was written");
 }
+
+/// The window speaks German and Spanish too (bundled translations).
+#[test]
+fn the_window_is_translated_into_german_and_spanish() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let offer = ui::DemoOffer::for_journal(&dir.path().join("journal.sqlite")).expect("checked");
+    let window = window_offering(offer);
+    let has_label = |label: &str| {
+        i_slint_backend_testing::ElementHandle::find_by_accessible_label(&window, label)
+            .next()
+            .is_some()
+    };
+    ui::select_language("de").expect("German is bundled");
+    assert!(has_label("Demo-Lager laden"));
+    ui::select_language("es").expect("Spanish is bundled");
+    assert!(has_label("Cargar el almacén de demostración"));
+    ui::select_language("en").expect("English is the source");
+    assert!(has_label("Load the demo warehouse"));
+    assert!(ui::select_language("fr").is_err());
+}

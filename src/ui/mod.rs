@@ -66,12 +66,37 @@ pub fn build(
     Ok(window)
 }
 
+/// The languages the window is translated into (`lang/`), English being
+/// the source language.
+pub const LANGUAGES: [&str; 3] = ["en", "de", "es"];
+
+/// Switches the window's language to `language` (one of [`LANGUAGES`]);
+/// without a call the system locale chooses, falling back to English. Call
+/// it after the window is built.
+pub fn select_language(language: &str) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        LANGUAGES.contains(&language),
+        "language {language:?} is not one of {}",
+        LANGUAGES.join(", ")
+    );
+    slint::select_bundled_translation(language)
+        .map_err(|e| anyhow::anyhow!("cannot select language {language:?}: {e}"))
+}
+
 /// Opens the scan window over the journal at `journal_path` (offering the
-/// demo warehouse when it is empty) and runs the event loop until it is
-/// closed.
-pub fn run(options: DecodeOptions, journal_path: &Path) -> anyhow::Result<()> {
+/// demo warehouse when it is empty) in `language` (else the system
+/// locale's) and runs the event loop until it is closed.
+pub fn run(
+    options: DecodeOptions,
+    journal_path: &Path,
+    language: Option<&str>,
+) -> anyhow::Result<()> {
     let demo = DemoOffer::for_journal(journal_path)?;
-    build(options, demo)?.run()?;
+    let window = build(options, demo)?;
+    if let Some(language) = language {
+        select_language(language)?;
+    }
+    window.run()?;
     Ok(())
 }
 
