@@ -198,10 +198,20 @@ fn checked_pick(
         ));
     };
     if open <= 0 {
-        return refuse(format!(
-            "{what} is already fully picked for order {}",
-            order.number
-        ));
+        let short = ctx
+            .journal
+            .short_picks(&order.number)?
+            .into_iter()
+            .find(|s| s.gtin == product.gtin);
+        return refuse(match short {
+            Some(short) => format!(
+                "The line of {} on order {} was closed short ({}): nothing more is picked for it",
+                describe(product, None),
+                order.number,
+                short.reason
+            ),
+            None => format!("{what} is already fully picked for order {}", order.number),
+        });
     }
     item.require_lot()?;
     let expiry = outbound_rules::check(ctx, product, item.lot.as_deref(), item.expiry, "pick")?;

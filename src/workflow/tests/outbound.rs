@@ -84,7 +84,10 @@ fn a_short_pick_records_a_zero_pick_with_its_reason_and_closes_the_line() {
     assert_eq!(short.body.sales_order.as_deref(), Some("SO-1"));
     let more = engine.scan(&early(Some(1)), now());
     assert_eq!(more.level, Level::Block);
-    assert!(more.message.contains("already fully picked"), "{more:?}");
+    assert!(
+        more.message.contains("closed short (NOT-FOUND)"),
+        "{more:?}"
+    );
     let nothing = engine.act(Action::Short { reason: "X".into() }, now());
     assert_eq!(nothing.level, Level::Block);
     let no_reason = picking(&[("EARLY", "270131")])
