@@ -14,7 +14,8 @@
 //! `outbound_rules` (lot rules shared by pick, pack and ship), `hold`
 //! (hold / release), `expiry` (alerts), `count` (cycle count), `returns`,
 //! `lot_lookup`, `undo`, [`lot_pattern`], [`carton_numbering`],
-//! [`manual_entry`], [`settings`].
+//! [`manual_entry`], [`settings`]; [`worker`] runs an engine on its own
+//! thread for the UI and the devices.
 
 pub mod action;
 pub mod carton_numbering;
@@ -38,6 +39,7 @@ pub mod settings;
 mod ship;
 pub mod signin;
 mod undo;
+pub mod worker;
 
 #[cfg(test)]
 mod tests;
@@ -49,3 +51,4 @@ pub use feedback::{Feedback, Level};
 pub use lot_pattern::LotPattern;
 pub use settings::{ShortShelfLife, WorkflowSettings};
 pub use signin::{Role, SignedIn};
+pub use worker::{EngineWorker, Input};
