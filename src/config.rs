@@ -34,6 +34,8 @@ pub struct Config {
     pub language: Option<String>,
     /// `[workflow]`: locations, lot and carton numbering, shelf-life policy.
     pub workflow: WorkflowConfig,
+    /// Scanners, readers and simulators to open (see `docs/devices.md`).
+    pub devices: crate::devices::DevicesConfig,
 }
 
 impl Default for Config {
@@ -43,6 +45,7 @@ impl Default for Config {
             log: "info".to_owned(),
             language: None,
             workflow: WorkflowConfig::default(),
+            devices: crate::devices::DevicesConfig::default(),
         }
     }
 }
@@ -122,6 +125,10 @@ pub fn parse(text: &str, path: &Path) -> Result<Config> {
         .workflow
         .settings()
         .with_context(|| format!("invalid configuration file {}", path.display()))?;
+    config
+        .devices
+        .validate()
+        .map_err(|why| anyhow::anyhow!("invalid configuration file {}: {why}", path.display()))?;
     Ok(config)
 }
 
@@ -173,5 +180,9 @@ mod tests {
                 .as_deref(),
             Some("de")
         );
+        let err = parse("[[devices.serial]]\nname = \"dock\"\n", path).unwrap_err();
+        let message = format!("{err:#}");
+        assert!(message.contains("/etc/lotline.toml"), "{message}");
+        assert!(message.contains("\"dock\""), "{message}");
     }
 }

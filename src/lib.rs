@@ -12,11 +12,14 @@
 //!   scans and actions in, feedback out.
 //! * [`config`] finds and reads the TOML configuration and the data directory;
 //!   [`workflow_config`] is its `[workflow]` section.
+//! * [`devices`] runs scanners, readers and the simulator on their own
+//!   threads and delivers their reads as events.
 //! * [`cli`] implements the terminal's subcommands.
 //! * [`ui`] is the Slint glue for the touchscreen window.
 
 pub mod cli;
 pub mod config;
+pub mod devices;
 pub mod journal;
 pub mod logging;
 pub mod scan;

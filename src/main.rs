@@ -2,12 +2,14 @@
 //! subcommands serve scripting, support and tests.
 
 use std::fs::File;
-use std::io::{self, BufReader};
+use std::io::{self, BufRead, BufReader};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::Parser;
-use lotline::cli::{Cli, Command, config_cmd, decode, demo_data, headless, journal_cmd};
+use lotline::cli::{
+    Cli, Command, config_cmd, decode, demo_data, devices_cmd, headless, journal_cmd,
+};
 use lotline::{config, journal, logging, scan, ui};
 
 fn main() -> ExitCode {
@@ -62,17 +64,26 @@ fn run() -> Result<ExitCode> {
             demo_data::run(&args, &path, chrono::Utc::now(), &mut io::stdout().lock())?;
             Ok(ExitCode::SUCCESS)
         }
+        Some(Command::Devices(args)) => {
+            devices_cmd::run(&args, &settings.config.devices, &mut io::stdout().lock())?;
+            Ok(ExitCode::SUCCESS)
+        }
         Some(Command::Headless(args)) => {
             let path = settings.data_dir.join(journal::FILE_NAME);
             let workflow = args.settings(&settings.config.workflow)?;
             let out = &mut io::stdout().lock();
-            match &args.script {
+            let input: Box<dyn BufRead + Send> = match &args.script {
                 Some(script) => {
-                    let file = File::open(script)
-                        .with_context(|| format!("cannot open the script {}", script.display()))?;
-                    headless::run(workflow, &path, BufReader::new(file), out)?;
+                    Box::new(BufReader::new(File::open(script).with_context(|| {
+                        format!("cannot open the script {}", script.display())
+                    })?))
                 }
-                None => headless::run(workflow, &path, io::stdin().lock(), out)?,
+                None => Box::new(BufReader::new(io::stdin())),
+            };
+            if args.devices {
+                headless::run_with_devices(workflow, &path, &settings.config.devices, input, out)?;
+            } else {
+                headless::run(workflow, &path, input, out)?;
             }
             Ok(ExitCode::SUCCESS)
         }

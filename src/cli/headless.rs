@@ -11,6 +11,7 @@ use chrono::{DateTime, Utc};
 use clap::Args;
 use serde_json::{Map, Value};
 
+use crate::devices::{DeviceEvent, DevicesConfig, Supervisor};
 use crate::journal::Journal;
 use crate::workflow::{Action, Engine, Feedback, WorkflowSettings};
 use crate::workflow_config::{CartonConfig, ShelfLifePolicy, WorkflowConfig};
@@ -43,6 +44,11 @@ pub struct HeadlessArgs {
     /// This station's number within the company prefix's SSCC range.
     #[arg(long, value_name = "DIGITS", requires = "carton_prefix")]
     pub carton_station: Option<String>,
+    /// Also take scans and tag reads from the devices in the
+    /// configuration's `[devices]` section (each answered like a `scan`
+    /// line) until the input ends.
+    #[arg(long)]
+    pub devices: bool,
 }
 
 impl HeadlessArgs {
@@ -83,24 +89,92 @@ pub fn run(
     input: impl BufRead,
     out: &mut impl Write,
 ) -> Result<()> {
+    let mut engine = open_engine(settings, journal_path)?;
+    for (index, line) in input.lines().enumerate() {
+        let line = line.context("reading the input")?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        answer(out, &handle_line(&mut engine, &line, index + 1))?;
+    }
+    Ok(())
+}
+
+/// Like [`run`], and also feeds the engine every scan and tag read from
+/// the configured devices, as they come, until `input` ends.
+pub fn run_with_devices(
+    settings: WorkflowSettings,
+    journal_path: &Path,
+    devices: &DevicesConfig,
+    input: impl BufRead + Send + 'static,
+    out: &mut impl Write,
+) -> Result<()> {
+    let mut engine = open_engine(settings, journal_path)?;
+    let (line_tx, lines) = crossbeam_channel::bounded(64);
+    std::thread::spawn(move || {
+        for line in input.lines().enumerate() {
+            if line_tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let (event_tx, events) = crossbeam_channel::unbounded();
+    let supervisor = Supervisor::start(devices, event_tx)?;
+    loop {
+        crossbeam_channel::select! {
+            recv(lines) -> line => {
+                let Ok((index, line)) = line else { break };
+                let line = line.context("reading the input")?;
+                if !line.trim().is_empty() {
+                    answer(out, &handle_line(&mut engine, &line, index + 1))?;
+                }
+            }
+            recv(events) -> event => {
+                if let Ok(event) = event
+                    && let Some(feedback) = handle_device_event(&mut engine, event)
+                {
+                    answer(out, &feedback)?;
+                }
+            }
+        }
+    }
+    supervisor.stop();
+    Ok(())
+}
+
+/// Opens the journal (creating the data directory) and the engine.
+fn open_engine(settings: WorkflowSettings, journal_path: &Path) -> Result<Engine> {
     if let Some(dir) = journal_path.parent() {
         std::fs::create_dir_all(dir)
             .with_context(|| format!("cannot create the data directory {}", dir.display()))?;
     }
     let journal = Journal::open(journal_path)
         .with_context(|| format!("cannot open the journal {}", journal_path.display()))?;
-    let mut engine = Engine::new(journal, settings);
-    for (index, line) in input.lines().enumerate() {
-        let line = line.context("reading the input")?;
-        if line.trim().is_empty() {
-            continue;
-        }
-        let feedback = handle_line(&mut engine, &line, index + 1);
-        serde_json::to_writer(&mut *out, &feedback)?;
-        writeln!(out)?;
-        out.flush()?;
-    }
+    Ok(Engine::new(journal, settings))
+}
+
+/// Writes one feedback line.
+fn answer(out: &mut impl Write, feedback: &Feedback) -> Result<()> {
+    serde_json::to_writer(&mut *out, feedback)?;
+    writeln!(out)?;
+    out.flush()?;
     Ok(())
+}
+
+/// A device event through the engine: reads are scanned at the time they
+/// were read; connection changes and errors are only logged (the device
+/// layer already did), so they produce no answer.
+fn handle_device_event(engine: &mut Engine, event: DeviceEvent) -> Option<Feedback> {
+    match event {
+        DeviceEvent::Scan(read) => Some(match read.text() {
+            Some(text) => engine.scan(text, read.at.wall),
+            None => Feedback::block(format!("A scan from {} is not UTF-8 text", read.source)),
+        }),
+        DeviceEvent::TagRead(tag) => Some(engine.scan(&tag.scan_text(), tag.at.wall)),
+        DeviceEvent::Connected { .. }
+        | DeviceEvent::Disconnected { .. }
+        | DeviceEvent::Error { .. } => None,
+    }
 }
 
 /// One input line through the engine; a malformed line is answered with a
@@ -228,5 +302,25 @@ mod tests {
         );
         let fb = handle_line(&mut engine, r#"{"do": "sign-out"}"#, 2);
         assert_eq!(fb.message, "Nobody is signed in");
+    }
+
+    #[test]
+    fn device_reads_reach_the_engine_and_status_events_do_not() {
+        use crate::devices::event::{ScanRead, Stamp};
+        let (_dir, mut engine) = engine();
+        let read = ScanRead::new(b"BADGE-9".to_vec(), "gun", Stamp::now());
+        let fb = handle_device_event(&mut engine, DeviceEvent::Scan(read)).unwrap();
+        assert!(
+            fb.message.contains("\"BADGE-9\" is not known"),
+            "{}",
+            fb.message
+        );
+        let bad = ScanRead::new(vec![0xff], "gun", Stamp::now());
+        let fb = handle_device_event(&mut engine, DeviceEvent::Scan(bad)).unwrap();
+        assert_eq!(fb.level, Level::Block);
+        let connected = DeviceEvent::Connected {
+            device: "gun".into(),
+        };
+        assert!(handle_device_event(&mut engine, connected).is_none());
     }
 }

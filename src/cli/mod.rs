@@ -4,6 +4,7 @@
 pub mod config_cmd;
 pub mod decode;
 pub mod demo_data;
+pub mod devices_cmd;
 pub mod headless;
 pub mod journal_cmd;
 
@@ -45,4 +46,7 @@ pub enum Command {
     /// Load a small demo warehouse (products, lots, locations, orders,
     /// badges) into an empty journal, to try every workflow.
     DemoData(demo_data::DemoDataArgs),
+    /// List serial ports and USB devices, show which look like scanners or
+    /// readers and which configured device each is; `--probe` runs them.
+    Devices(devices_cmd::DevicesArgs),
 }

@@ -1,0 +1,293 @@
+//! The Mercury RFID driver against the simulated reader over real
+//! pseudo-terminals: a full inventory round trip, recovery from CRC
+//! errors and garbage, error statuses, and a disconnect in mid-frame.
+//! The tests share pseudo-terminals and timing, so they run one at a time.
+
+use std::sync::Mutex;
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use crossbeam_channel::Receiver;
+use lotline::devices::rfid::command::{Region, opcode};
+use lotline::devices::rfid::dedupe::AggregatedRead;
+use lotline::devices::rfid::driver::{DriverConfig, ReaderEvent, ReaderHandle, spawn};
+use lotline::devices::rfid::pallet::summarise;
+use lotline::devices::rfid::session::ReaderConfig;
+use lotline::devices::rfid::simulator::{Fault, SimTag, SimulatedReader};
+use serialport::{SerialPort, TTYPort};
+
+static SERIAL: Mutex<()> = Mutex::new(());
+
+fn sgtin_tag(item: u32, serial: u32, rssi: i8, antenna: u8) -> SimTag {
+    let uri = format!("urn:epc:tag:sgtin-96:1.0614141.{item:06}.{serial}");
+    SimTag::from_tag_uri(&uri, rssi, antenna).unwrap()
+}
+
+/// 20 cases of one product on antenna 1, 10 of another on antenna 2, and
+/// one tag in front of antenna 3, which is not configured.
+fn pallet() -> Vec<SimTag> {
+    let mut tags: Vec<SimTag> = (0..20)
+        .map(|s| sgtin_tag(812345, 100 + s, -40 - (s % 20) as i8, 1))
+        .collect();
+    tags.extend((0..10).map(|s| sgtin_tag(812346, s, -61, 2)));
+    tags.push(sgtin_tag(999999, 1, -30, 3));
+    tags
+}
+
+struct Rig {
+    handle: ReaderHandle,
+    events: Receiver<ReaderEvent>,
+    simulator: JoinHandle<std::io::Result<()>>,
+}
+
+fn start(reader: &SimulatedReader) -> Rig {
+    let (mut device_side, mut host_side) = TTYPort::pair().expect("pseudo-terminal pair");
+    device_side.set_timeout(Duration::from_millis(20)).unwrap();
+    host_side.set_timeout(Duration::from_millis(20)).unwrap();
+    let served = reader.clone();
+    let simulator = std::thread::spawn(move || served.serve(device_side));
+    let mut config = ReaderConfig::new(Region::from_name("eu3").unwrap());
+    config.antennas = vec![1, 2];
+    config.search_timeout_ms = 20;
+    config.response_timeout = Duration::from_millis(300);
+    let (sender, events) = crossbeam_channel::unbounded();
+    let handle = spawn(
+        host_side,
+        DriverConfig {
+            dedupe_window: Duration::from_millis(150),
+            retry_delay: Duration::from_millis(20),
+            ..DriverConfig::new("dock-1", config)
+        },
+        sender,
+    )
+    .unwrap();
+    Rig {
+        handle,
+        events,
+        simulator,
+    }
+}
+
+/// Events until `done` says so or 10 s pass.
+fn collect(
+    events: &Receiver<ReaderEvent>,
+    done: impl Fn(&[ReaderEvent]) -> bool,
+) -> Vec<ReaderEvent> {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut seen = Vec::new();
+    while !done(&seen) {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match events.recv_timeout(left) {
+            Ok(event) => seen.push(event),
+            Err(_) => panic!("timed out; events so far: {seen:#?}"),
+        }
+    }
+    seen
+}
+
+fn reads(events: &[ReaderEvent]) -> Vec<&AggregatedRead> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            ReaderEvent::Tag { read, .. } => Some(read),
+            _ => None,
+        })
+        .collect()
+}
+
+fn errors(events: &[ReaderEvent]) -> Vec<&str> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            ReaderEvent::Error { message, .. } => Some(message.as_str()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn distinct_reads(events: &[ReaderEvent]) -> usize {
+    let mut epcs: Vec<&[u8]> = reads(events).iter().map(|r| r.epc.as_slice()).collect();
+    epcs.sort_unstable();
+    epcs.dedup();
+    epcs.len()
+}
+
+/// Every read is a tag of the population, none from antenna 3.
+fn assert_genuine(events: &[ReaderEvent], population: &[SimTag]) {
+    for read in reads(events) {
+        let tag = population
+            .iter()
+            .find(|t| t.epc == read.epc)
+            .unwrap_or_else(|| panic!("bogus read {}", read.epc_hex()));
+        assert_ne!(tag.antenna, 3, "antenna 3 is not configured");
+        assert_eq!((read.best_rssi, read.antenna), (tag.rssi, tag.antenna));
+        assert!(
+            read.count >= 2 && read.count % 2 == 0,
+            "count {}",
+            read.count
+        );
+    }
+}
+
+#[test]
+fn full_inventory_round_trip() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let population = pallet();
+    let reader = SimulatedReader::new(population.clone());
+    let rig = start(&reader);
+    let events = collect(&rig.events, |seen| distinct_reads(seen) >= 30);
+
+    assert_eq!(
+        events[0],
+        ReaderEvent::Connected {
+            reader: "dock-1".into(),
+            firmware: "01.0b.02.14".into()
+        }
+    );
+    assert!(errors(&events).is_empty(), "{:?}", errors(&events));
+    assert_genuine(&events, &population);
+    // Tags stay in the field, yet each is reported exactly once.
+    assert_eq!(reads(&events).len(), 30);
+
+    let owned: Vec<AggregatedRead> = reads(&events).into_iter().cloned().collect();
+    let summary = summarise(&owned);
+    let groups: Vec<(String, usize)> = summary
+        .groups
+        .iter()
+        .map(|g| (g.gtin.clone(), g.count()))
+        .collect();
+    assert_eq!(
+        groups,
+        [
+            ("80614141123458".to_string(), 20),
+            ("80614141123465".to_string(), 10)
+        ]
+    );
+    assert!(summary.others.is_empty() && summary.undecoded.is_empty());
+
+    let stats = rig.handle.stop();
+    assert!(stats.inventories >= 1);
+    assert_eq!(stats.reads_sent, 30);
+    assert_eq!((stats.errors, stats.crc_errors), (0, 0));
+    rig.simulator.join().unwrap().unwrap();
+    let commands = reader.commands();
+    assert_eq!(
+        commands[..8],
+        [
+            opcode::VERSION,
+            opcode::SET_REGION,
+            opcode::SET_TAG_PROTOCOL,
+            opcode::SET_ANTENNA_PORT,
+            opcode::SET_READ_TX_POWER,
+            opcode::CLEAR_TAG_ID_BUFFER,
+            opcode::READ_TAG_ID_MULTIPLE,
+            opcode::GET_TAG_ID_BUFFER,
+        ]
+    );
+}
+
+#[test]
+fn crc_errors_and_garbage_are_survived() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let population = pallet();
+    let reader = SimulatedReader::new(population.clone());
+    // Noise with a false header claiming 64 bytes before the first
+    // inventory answer, then a tag buffer answer with a broken CRC.
+    reader.inject(
+        opcode::READ_TAG_ID_MULTIPLE,
+        Fault::GarbageBefore(vec![0x00, 0x13, 0xFF, 0x40, 0x99]),
+    );
+    reader.inject(opcode::GET_TAG_ID_BUFFER, Fault::CorruptCrc);
+    let rig = start(&reader);
+    let events = collect(&rig.events, |seen| distinct_reads(seen) >= 30);
+
+    let errors = errors(&events);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].contains("no response to opcode 0x29"),
+        "{}",
+        errors[0]
+    );
+    assert_genuine(&events, &population);
+    assert_eq!(reads(&events).len(), 30);
+    let stats = rig.handle.stop();
+    assert_eq!(stats.crc_errors, 1);
+    assert!(stats.discarded_bytes >= 5, "{stats:?}");
+    rig.simulator.join().unwrap().unwrap();
+}
+
+#[test]
+fn error_statuses_are_reported_and_the_reader_retried() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let population = pallet();
+    let reader = SimulatedReader::new(population.clone());
+    reader.inject(opcode::SET_REGION, Fault::Status(0x010B));
+    reader.inject(opcode::READ_TAG_ID_MULTIPLE, Fault::Status(0x0505));
+    let rig = start(&reader);
+    let events = collect(&rig.events, |seen| distinct_reads(seen) >= 30);
+
+    assert_eq!(
+        errors(&events),
+        [
+            "reader refused opcode 0x97: status 0x010B region not supported",
+            "reader refused opcode 0x22: status 0x0505 high return loss (antenna mismatch)",
+        ]
+    );
+    let connected = events
+        .iter()
+        .filter(|e| matches!(e, ReaderEvent::Connected { .. }))
+        .count();
+    assert_eq!(connected, 2, "configured again after the failed inventory");
+    assert_genuine(&events, &population);
+    assert_eq!(rig.handle.stop().errors, 2);
+    rig.simulator.join().unwrap().unwrap();
+}
+
+#[test]
+fn an_empty_field_is_not_an_error() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let reader = SimulatedReader::new(Vec::new());
+    let rig = start(&reader);
+    std::thread::sleep(Duration::from_millis(300));
+    reader.set_tags(vec![sgtin_tag(812345, 7, -45, 2)]);
+    let events = collect(&rig.events, |seen| distinct_reads(seen) >= 1);
+    assert!(errors(&events).is_empty(), "{:?}", errors(&events));
+    let stats = rig.handle.stop();
+    assert!(stats.inventories >= 3, "{stats:?}");
+    rig.simulator.join().unwrap().unwrap();
+}
+
+#[test]
+fn disconnect_mid_frame_ends_cleanly_without_bogus_reads() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let population = pallet();
+    let reader = SimulatedReader::new(population.clone());
+    let rig = start(&reader);
+    let mut events = collect(&rig.events, |seen| distinct_reads(seen) >= 30);
+    // The field changes; the reader dies halfway through its answer.
+    reader.set_tags(vec![sgtin_tag(812347, 1, -50, 1)]);
+    reader.inject(opcode::GET_TAG_ID_BUFFER, Fault::DisconnectMidFrame);
+    events.extend(collect(&rig.events, |seen| {
+        seen.iter()
+            .any(|e| matches!(e, ReaderEvent::Disconnected { .. }))
+    }));
+
+    let Some(ReaderEvent::Disconnected {
+        reader: name,
+        reason,
+    }) = events.last()
+    else {
+        panic!("last event should be the disconnect: {events:#?}");
+    };
+    assert_eq!(name, "dock-1");
+    assert!(!reason.is_empty());
+    assert_genuine(&events, &population);
+    assert_eq!(reads(&events).len(), 30, "the half-sent tag never surfaces");
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !rig.handle.is_finished() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert!(rig.handle.is_finished());
+    rig.handle.stop();
+    rig.simulator.join().unwrap().unwrap();
+}
