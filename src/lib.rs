@@ -14,6 +14,9 @@
 //!   [`workflow_config`] is its `[workflow]` section.
 //! * [`devices`] runs scanners, readers and the simulator on their own
 //!   threads and delivers their reads as events.
+//! * [`protocol`] is the wire format between terminals and the server.
+//! * [`server`] is the server: HTTP API, ingest rules, SQLite/PostgreSQL
+//!   storage, TLS.
 //! * [`cli`] implements the terminal's subcommands.
 //! * [`ui`] is the Slint glue for the touchscreen window.
 
@@ -22,7 +25,9 @@ pub mod config;
 pub mod devices;
 pub mod journal;
 pub mod logging;
+pub mod protocol;
 pub mod scan;
+pub mod server;
 pub mod ui;
 pub mod workflow;
 pub mod workflow_config;

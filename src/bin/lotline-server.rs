@@ -1,18 +1,203 @@
-//! `lotline-server`: the central server that enrolls terminals, ingests their
-//! events and answers traces. This first release only identifies itself; the
-//! HTTP API and admin commands arrive with the server work.
+//! `lotline-server`: the central server that enrolls terminals and ingests
+//! their events. This file is only the command line; everything else is in
+//! `lotline::server`. See `docs/server.md`.
 
-use clap::Parser;
+use std::net::{SocketAddr, TcpListener};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use lotline::server::secrets::{enrollment_code_hash, new_enrollment_code};
+use lotline::server::store::{self, Store};
+use lotline::server::tls::TlsFiles;
+use lotline::server::{AppState, Limits};
+
+/// The database file's name in the data directory (the default `--db`).
+const DEFAULT_DB_FILE: &str = "server.sqlite";
+
+/// Worker threads of the async runtime: request handling is light, and
+/// SQLite work runs on tokio's separate blocking pool.
+const WORKER_THREADS: usize = 2;
 
 /// Lotline central server.
 #[derive(Debug, Parser)]
 #[command(name = "lotline-server", version, about, long_about = None)]
-struct ServerCli {}
+struct ServerCli {
+    /// Configuration file (default: the XDG location, as for `lotline`).
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    /// Data directory (holds the default SQLite database).
+    #[arg(long, global = true)]
+    data_dir: Option<PathBuf>,
+    /// Storage: `sqlite:PATH` or `postgres://USER@HOST/DB`
+    /// (default: sqlite:DATA_DIR/server.sqlite).
+    #[arg(long, global = true, env = "LOTLINE_SERVER_DB")]
+    db: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
 
-fn main() {
-    let _ = ServerCli::parse();
-    println!(
-        "lotline-server {}: no server commands yet; see --help",
-        env!("CARGO_PKG_VERSION")
-    );
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the HTTP API.
+    Serve {
+        /// Address to listen on (port 0: any free port, printed at start).
+        #[arg(long, default_value = "127.0.0.1:8443")]
+        listen: SocketAddr,
+        /// PEM certificate chain; with --tls-key, serve HTTPS only.
+        #[arg(long, requires = "tls_key")]
+        tls_cert: Option<PathBuf>,
+        /// PEM private key for --tls-cert.
+        #[arg(long, requires = "tls_cert")]
+        tls_key: Option<PathBuf>,
+    },
+    /// Manage terminals.
+    #[command(subcommand)]
+    Device(DeviceCommand),
+    /// Print the version.
+    Version,
+}
+
+#[derive(Debug, Subcommand)]
+enum DeviceCommand {
+    /// Register a terminal and print its one-time enrollment code.
+    Add {
+        /// A name for it (unique), e.g. `dock-3`.
+        name: String,
+    },
+    /// List terminals, their progress and flagged chain breaks.
+    List,
+    /// Revoke a terminal (by name or device id): its token stops working.
+    Revoke {
+        /// Name or device id.
+        device: String,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = ServerCli::parse();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(WORKER_THREADS)
+        .enable_all()
+        .build();
+    let result = runtime
+        .context("starting the async runtime")
+        .and_then(|rt| rt.block_on(run(cli)));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("lotline-server: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: ServerCli) -> anyhow::Result<()> {
+    match &cli.command {
+        Command::Version => {
+            println!("lotline-server {}", env!("CARGO_PKG_VERSION"));
+            Ok(())
+        }
+        Command::Serve {
+            listen,
+            tls_cert,
+            tls_key,
+        } => {
+            let tls = tls_cert
+                .clone()
+                .zip(tls_key.clone())
+                .map(|(cert, key)| TlsFiles { cert, key });
+            let state = AppState {
+                store: open_store(&cli).await?,
+                limits: Limits::default(),
+            };
+            let listener =
+                TcpListener::bind(*listen).with_context(|| format!("listening on {listen}"))?;
+            let scheme = if tls.is_some() { "https" } else { "http" };
+            println!("listening on {scheme}://{}", listener.local_addr()?);
+            tokio::select! {
+                served = lotline::server::serve(listener, state, tls) => served,
+                _ = tokio::signal::ctrl_c() => Ok(()),
+            }
+        }
+        Command::Device(command) => device(open_store(&cli).await?.as_ref(), command).await,
+    }
+}
+
+/// Reads the configuration, starts logging and opens the `--db` storage.
+async fn open_store(cli: &ServerCli) -> anyhow::Result<Arc<dyn Store>> {
+    let settings = lotline::config::load(cli.config.as_deref(), cli.data_dir.as_deref())?;
+    lotline::logging::init(&settings.config.log);
+    let url = cli.db.clone().unwrap_or_else(|| {
+        format!(
+            "sqlite:{}",
+            settings.data_dir.join(DEFAULT_DB_FILE).display()
+        )
+    });
+    store::open(&url)
+        .await
+        .with_context(|| format!("opening the database {}", redact(&url)))
+}
+
+async fn device(store: &dyn Store, command: &DeviceCommand) -> anyhow::Result<()> {
+    match command {
+        DeviceCommand::Add { name } => {
+            let name = name.trim();
+            if name.is_empty() {
+                anyhow::bail!("a device name must not be empty");
+            }
+            let code = new_enrollment_code()?;
+            store.add_device(name, enrollment_code_hash(&code)).await?;
+            println!("device {name:?} added; one-time enrollment code: {code}");
+        }
+        DeviceCommand::List => {
+            let breaks = store.chain_breaks().await?;
+            println!("NAME\tDEVICE ID\tSTATE\tACKED THROUGH\tCHAIN BREAKS");
+            for d in store.devices().await? {
+                let state = match (&d.device_id, d.revoked_at) {
+                    (_, Some(at)) => format!("revoked {}", at.format("%Y-%m-%d %H:%M")),
+                    (None, None) => "awaiting enrollment".to_owned(),
+                    (Some(_), None) => "enrolled".to_owned(),
+                };
+                let id = d.device_id.as_deref().unwrap_or("-");
+                println!(
+                    "{}\t{id}\t{state}\t{}\t{}",
+                    d.name, d.acked_through, d.chain_breaks
+                );
+                for b in breaks
+                    .iter()
+                    .filter(|b| Some(&b.device_id) == d.device_id.as_ref())
+                {
+                    println!(
+                        "  chain break at seq {}: {} (expected {}, found {})",
+                        b.seq,
+                        b.kind.as_str(),
+                        b.expected,
+                        b.found
+                    );
+                }
+            }
+        }
+        DeviceCommand::Revoke { device } => {
+            if !store.revoke(device).await? {
+                anyhow::bail!("no active device named or with id {device:?}");
+            }
+            println!("device {device:?} revoked");
+        }
+    }
+    Ok(())
+}
+
+/// The database URL without a password, for messages and logs.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let userinfo = &url[scheme_end + 3..at];
+            let user = userinfo.split(':').next().unwrap_or_default();
+            format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..])
+        }
+        _ => url.to_owned(),
+    }
 }

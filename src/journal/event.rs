@@ -148,6 +148,34 @@ impl ChainHash {
     pub const GENESIS: ChainHash = ChainHash([0; 32]);
 }
 
+/// Why a text is not a [`ChainHash`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("a hash is 64 lowercase hexadecimal digits")]
+pub struct ChainHashParseError;
+
+impl std::str::FromStr for ChainHash {
+    type Err = ChainHashParseError;
+
+    /// Parses the lowercase hex that [`fmt::Display`] writes: the form
+    /// hashes travel in (exports, the server protocol).
+    fn from_str(text: &str) -> std::result::Result<ChainHash, ChainHashParseError> {
+        let digits = text.as_bytes();
+        if digits.len() != 64 {
+            return Err(ChainHashParseError);
+        }
+        let nibble = |c: u8| match c {
+            b'0'..=b'9' => Ok(c - b'0'),
+            b'a'..=b'f' => Ok(c - b'a' + 10),
+            _ => Err(ChainHashParseError),
+        };
+        let mut out = [0u8; 32];
+        for (byte, pair) in out.iter_mut().zip(digits.chunks_exact(2)) {
+            *byte = (nibble(pair[0])? << 4) | nibble(pair[1])?;
+        }
+        Ok(ChainHash(out))
+    }
+}
+
 impl fmt::Display for ChainHash {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.0.iter().try_for_each(|b| write!(f, "{b:02x}"))
@@ -380,6 +408,15 @@ mod tests {
             sample().compute_hash().to_string(),
             "8733bacdde947a0024b803679560cc5e48d688e81b139dd6abf65557010c1720"
         );
+    }
+
+    #[test]
+    fn chain_hash_text_round_trips_and_rejects_other_text() {
+        let hash = sample().compute_hash();
+        assert_eq!(hash.to_string().parse::<ChainHash>(), Ok(hash));
+        for bad in ["", "00", &"A".repeat(64), &"g".repeat(64), &"0".repeat(66)] {
+            assert_eq!(bad.parse::<ChainHash>(), Err(ChainHashParseError), "{bad}");
+        }
     }
 
     #[test]

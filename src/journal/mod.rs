@@ -29,8 +29,8 @@ use std::time::Duration;
 use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension};
 
 pub use error::{JournalError, Result};
-pub use event::{ChainHash, Event, EventBody, EventKind};
-pub use export::ExportFormat;
+pub use event::{ChainHash, ChainHashParseError, Event, EventBody, EventKind, iso_date};
+pub use export::{ExportFormat, FIELDS as EXPORT_FIELDS};
 pub use handling::{CartonLine, OrderLot, ShortPick, SsccLine};
 pub use migrations::LATEST as SCHEMA_VERSION;
 pub use queries::{ExpiryAlert, FefoCandidate, LotReport, OrderLineProgress};

@@ -4,12 +4,13 @@
 
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
+use serde::{Deserialize, Serialize};
 
 use super::Journal;
 use super::error::{JournalError, Result};
 
 /// A trade item and the rules that apply to it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Product {
     /// GTIN-14.
     pub gtin: String,
@@ -28,7 +29,8 @@ pub struct Product {
 }
 
 /// What a location is for; decides e.g. whether its stock can be picked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum LocationKind {
     /// Receiving dock.
     Dock,
@@ -69,7 +71,7 @@ impl LocationKind {
 }
 
 /// A place stock can be.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Location {
     /// The site's own code, used in events.
     pub code: String,
@@ -87,7 +89,7 @@ pub struct Location {
 
 /// A trading party known by the server's id: a supplier or a customer.
 /// Both carry the same facts, so they share one type and one lookup.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Party {
     /// Server-side id.
     pub id: String,
@@ -104,7 +106,7 @@ pub type Supplier = Party;
 pub type Customer = Party;
 
 /// One line of a purchase or sales order.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderLine {
     /// Line number within the order.
     pub line_no: u32,
@@ -117,7 +119,7 @@ pub struct OrderLine {
 }
 
 /// A purchase order (what receiving is checked against).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PurchaseOrder {
     /// PO number, as referenced by events.
     pub number: String,
@@ -128,7 +130,7 @@ pub struct PurchaseOrder {
 }
 
 /// A sales order (what picking and packing are checked against).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SalesOrder {
     /// Order number, as referenced by events.
     pub number: String,
@@ -141,7 +143,8 @@ pub struct SalesOrder {
 }
 
 /// Whether a lot may be used.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum LotState {
     /// On hold: not to be picked or shipped until released.
     Held,
@@ -170,7 +173,7 @@ impl LotState {
 }
 
 /// A lot's status, who set it and why.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LotStatus {
     /// GTIN-14.
     pub gtin: String,
@@ -187,7 +190,7 @@ pub struct LotStatus {
 }
 
 /// Someone who may sign in by scanning a badge.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Operator {
     /// The badge's barcode text.
     pub badge: String,
@@ -199,7 +202,7 @@ pub struct Operator {
 
 /// One download of reference data: every record here is inserted or
 /// replaced; orders replace their lines as a whole.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReferenceData {
     /// Products.
     pub products: Vec<Product>,

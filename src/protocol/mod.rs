@@ -1,0 +1,25 @@
+//! The wire format between terminals and `lotline-server`: the JSON bodies
+//! of every `/v1` request and reply, in one place so the server and the
+//! terminal's sync client cannot drift apart.
+//!
+//! Events travel with exactly the field names of the journal export
+//! ([`crate::journal::EXPORT_FIELDS`]), hashes included, so the server can
+//! recompute every hash from what it received. See `docs/server.md`.
+
+mod messages;
+mod problem;
+mod wire_event;
+
+pub use messages::{
+    ChainBreak, ChainBreakKind, Conflict, EnrollReply, EnrollRequest, EventBatch, Health,
+    IngestReply, ReferenceChanges,
+};
+pub use problem::{PROBLEM_CONTENT_TYPE, Problem};
+pub use wire_event::{FieldError, WireEvent};
+
+/// The protocol version: the `/v1` in every path. A change that an older
+/// terminal or server would misread is a new version, never an edit.
+pub const PROTOCOL_VERSION: u32 = 1;
+
+/// The path prefix of this protocol version.
+pub const PATH_PREFIX: &str = "/v1";

@@ -1,0 +1,216 @@
+//! The storage conformance suite: every behaviour is one function over
+//! `&dyn Store`, run against SQLite (a temporary file) and PostgreSQL (a
+//! fresh schema in the `test` database at 127.0.0.1:5432).
+
+mod support;
+
+use lotline::protocol::ChainBreakKind;
+use lotline::server::secrets::SecretHash;
+use lotline::server::store::{EnrollOutcome, Store, StoreError};
+use support::{TestDb, batch, chain};
+
+/// Adds and enrolls device `name` as `dev`; returns its token hash.
+async fn enrolled(store: &dyn Store, name: &str, dev: &str) -> SecretHash {
+    let code = SecretHash::of(&format!("code-{name}"));
+    let token = SecretHash::of(&format!("token-{name}"));
+    store.add_device(name, code).await.unwrap();
+    assert_eq!(
+        store.enroll(code, dev, token).await.unwrap(),
+        EnrollOutcome::Enrolled
+    );
+    token
+}
+
+async fn enrollment_uses_a_code_once(db: &TestDb) {
+    let store = db.open().await;
+    let token = enrolled(store.as_ref(), "dock-1", "dev-1").await;
+    let again = store
+        .enroll(SecretHash::of("code-dock-1"), "dev-9", SecretHash::of("t2"))
+        .await
+        .unwrap();
+    assert_eq!(again, EnrollOutcome::UnknownCode);
+    let cred = store.credential(token).await.unwrap().unwrap();
+    assert_eq!(cred.device_id, "dev-1");
+    assert!(cred.token_hash.matches(&token) && !cred.revoked);
+    assert_eq!(store.credential(SecretHash::of("t2")).await.unwrap(), None);
+    let duplicate = store.add_device("dock-1", SecretHash::of("other")).await;
+    assert!(matches!(duplicate, Err(StoreError::DuplicateName(n)) if n == "dock-1"));
+}
+
+async fn a_device_id_enrolls_once(db: &TestDb) {
+    let store = db.open().await;
+    enrolled(store.as_ref(), "a", "dev-1").await;
+    store
+        .add_device("b", SecretHash::of("code-b"))
+        .await
+        .unwrap();
+    let outcome = store
+        .enroll(SecretHash::of("code-b"), "dev-1", SecretHash::of("tb"))
+        .await
+        .unwrap();
+    assert_eq!(outcome, EnrollOutcome::DeviceIdTaken);
+}
+
+async fn revoking_disables_token_and_code(db: &TestDb) {
+    let store = db.open().await;
+    let token = enrolled(store.as_ref(), "a", "dev-1").await;
+    store
+        .add_device("pending", SecretHash::of("code-p"))
+        .await
+        .unwrap();
+    assert!(store.revoke("dev-1").await.unwrap());
+    assert!(!store.revoke("a").await.unwrap(), "already revoked");
+    assert!(store.revoke("pending").await.unwrap());
+    assert!(store.credential(token).await.unwrap().unwrap().revoked);
+    let late = store
+        .enroll(SecretHash::of("code-p"), "dev-2", SecretHash::of("tp"))
+        .await
+        .unwrap();
+    assert_eq!(late, EnrollOutcome::UnknownCode);
+    let devices = store.devices().await.unwrap();
+    assert_eq!(devices.len(), 2);
+    assert!(devices.iter().all(|d| d.revoked_at.is_some()));
+    assert!(!store.revoke("nobody").await.unwrap());
+}
+
+async fn repeated_batch_is_a_no_op(db: &TestDb) {
+    let store = db.open().await;
+    enrolled(store.as_ref(), "a", "dev").await;
+    let events = chain("dev", 5);
+    let now = chrono::Utc::now();
+    let first = store.ingest(batch("dev", &events), now).await.unwrap();
+    assert_eq!(
+        (first.acked_through, first.stored, first.duplicates),
+        (5, 5, 0)
+    );
+    let again = store.ingest(batch("dev", &events), now).await.unwrap();
+    assert_eq!(
+        (again.acked_through, again.stored, again.duplicates),
+        (5, 0, 5)
+    );
+    assert!(again.conflicts.is_empty() && again.chain_breaks.is_empty());
+}
+
+async fn a_gap_stores_the_prefix_then_resumes(db: &TestDb) {
+    let store = db.open().await;
+    enrolled(store.as_ref(), "a", "dev").await;
+    let events = chain("dev", 6);
+    let now = chrono::Utc::now();
+    let sent = [&events[..3], &events[4..]].concat();
+    let reply = store.ingest(batch("dev", &sent), now).await.unwrap();
+    assert_eq!((reply.acked_through, reply.stored), (3, 3));
+    let reply = store.ingest(batch("dev", &events[3..]), now).await.unwrap();
+    assert_eq!((reply.acked_through, reply.stored), (6, 3));
+    assert!(reply.chain_breaks.is_empty());
+    let device = &store.devices().await.unwrap()[0];
+    assert_eq!(device.acked_through, 6);
+}
+
+async fn a_conflict_overwrites_nothing(db: &TestDb) {
+    let store = db.open().await;
+    enrolled(store.as_ref(), "a", "dev").await;
+    let events = chain("dev", 4);
+    let now = chrono::Utc::now();
+    store.ingest(batch("dev", &events[..3]), now).await.unwrap();
+    let mut altered = events.clone();
+    altered[1].body.quantity = 99;
+    altered[1].hash = altered[1].compute_hash();
+    let reply = store
+        .ingest(batch("dev", &altered[1..]), now)
+        .await
+        .unwrap();
+    assert_eq!((reply.acked_through, reply.stored), (3, 0));
+    assert_eq!(reply.conflicts.len(), 1);
+    assert_eq!(reply.conflicts[0].seq, 2);
+    assert_eq!(reply.conflicts[0].stored_hash, events[1].hash.to_string());
+    assert_eq!(
+        reply.conflicts[0].received_hash,
+        altered[1].hash.to_string()
+    );
+    // The original is still what is stored: it repeats cleanly.
+    let reply = store.ingest(batch("dev", &events), now).await.unwrap();
+    assert_eq!(
+        (reply.acked_through, reply.stored, reply.duplicates),
+        (4, 1, 3)
+    );
+}
+
+async fn chain_breaks_are_flagged_and_listed(db: &TestDb) {
+    let store = db.open().await;
+    enrolled(store.as_ref(), "a", "dev").await;
+    enrolled(store.as_ref(), "b", "other").await;
+    let mut events = chain("dev", 3);
+    events[1].body.lot = Some("EDITED".into());
+    let reply = store
+        .ingest(batch("dev", &events), chrono::Utc::now())
+        .await
+        .unwrap();
+    assert_eq!(reply.acked_through, 3);
+    assert_eq!(reply.chain_breaks.len(), 1);
+    assert_eq!(reply.chain_breaks[0].kind, ChainBreakKind::HashMismatch);
+    let listed = store.chain_breaks().await.unwrap();
+    assert_eq!(listed, reply.chain_breaks);
+    let devices = store.devices().await.unwrap();
+    let count = |name: &str| {
+        devices
+            .iter()
+            .find(|d| d.name == name)
+            .unwrap()
+            .chain_breaks
+    };
+    assert_eq!((count("a"), count("b")), (1, 0));
+}
+
+async fn reopening_keeps_everything(db: &TestDb) {
+    let store = db.open().await;
+    let token = enrolled(store.as_ref(), "a", "dev").await;
+    store
+        .ingest(batch("dev", &chain("dev", 2)), chrono::Utc::now())
+        .await
+        .unwrap();
+    drop(store);
+    let store = db.open().await;
+    assert_eq!(
+        store.credential(token).await.unwrap().unwrap().device_id,
+        "dev"
+    );
+    assert_eq!(store.devices().await.unwrap()[0].acked_through, 2);
+    store.ping().await.unwrap();
+}
+
+/// Runs each behaviour against both backends, one test per pair.
+macro_rules! conformance {
+    ($($behaviour:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $behaviour() {
+                    let db = super::TestDb::sqlite();
+                    super::$behaviour(&db).await;
+                    db.remove().await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $behaviour() {
+                    let db = super::TestDb::postgres().await;
+                    super::$behaviour(&db).await;
+                    db.remove().await;
+                }
+            )*
+        }
+    };
+}
+
+conformance!(
+    enrollment_uses_a_code_once,
+    a_device_id_enrolls_once,
+    revoking_disables_token_and_code,
+    repeated_batch_is_a_no_op,
+    a_gap_stores_the_prefix_then_resumes,
+    a_conflict_overwrites_nothing,
+    chain_breaks_are_flagged_and_listed,
+    reopening_keeps_everything,
+);

@@ -1,0 +1,113 @@
+//! Shared by the `server_*` integration tests: event chains, and fresh
+//! databases of both backends.
+
+#![allow(dead_code)] // each test crate uses its own part of this
+
+use std::sync::Arc;
+
+use chrono::DateTime;
+use lotline::journal::{ChainHash, Event, EventBody, EventKind};
+use lotline::protocol::{EventBatch, WireEvent};
+use lotline::server::ingest::ValidBatch;
+use lotline::server::store::{PostgresStore, SqliteStore, Store};
+
+/// The PostgreSQL the tests use (CI starts it; `.ci/run` too).
+pub const PG_URL: &str = "host=127.0.0.1 port=5432 user=postgres dbname=test";
+
+/// A correctly chained stream of `n` events of device `dev`, seq 1..=n.
+pub fn chain(dev: &str, n: u64) -> Vec<Event> {
+    let mut prev = ChainHash::GENESIS;
+    (1..=n)
+        .map(|seq| {
+            let mut body = EventBody::new("badge-7", EventKind::Receiving);
+            body.gtin = Some("09506000134352".into());
+            body.lot = Some(format!("LOT{}", seq % 3));
+            body.quantity = i64::try_from(seq).unwrap();
+            body.to_location = Some("DOCK-1".into());
+            let mut e = Event {
+                event_id: uuid::Uuid::now_v7(),
+                device_id: dev.into(),
+                seq,
+                recorded_at: DateTime::from_timestamp_micros(1_800_000_000_000_000 + seq as i64)
+                    .unwrap(),
+                body,
+                prev_hash: prev,
+                hash: ChainHash::GENESIS,
+            };
+            e.hash = e.compute_hash();
+            prev = e.hash;
+            e
+        })
+        .collect()
+}
+
+/// The wire batch of `events`.
+pub fn wire(dev: &str, events: &[Event]) -> EventBatch {
+    EventBatch {
+        device_id: dev.into(),
+        events: events.iter().map(WireEvent::from).collect(),
+    }
+}
+
+/// `events` as a validated batch.
+pub fn batch(dev: &str, events: &[Event]) -> ValidBatch {
+    ValidBatch::new(dev, wire(dev, events)).expect("test batch is valid")
+}
+
+/// A fresh, empty database of one backend, removed when done.
+pub enum TestDb {
+    /// A SQLite file in a temporary directory.
+    Sqlite(tempfile::TempDir),
+    /// A schema of its own in the test PostgreSQL database.
+    Postgres(String),
+}
+
+impl TestDb {
+    /// A new SQLite database.
+    pub fn sqlite() -> TestDb {
+        TestDb::Sqlite(tempfile::tempdir().unwrap())
+    }
+
+    /// A new schema `t_<random>` in the test PostgreSQL. Panics (fails the
+    /// test) when PostgreSQL is unreachable: the suite must run on both.
+    pub async fn postgres() -> TestDb {
+        let schema = format!("t_{}", uuid::Uuid::now_v7().simple());
+        admin_sql(&format!("CREATE SCHEMA {schema}")).await;
+        TestDb::Postgres(schema)
+    }
+
+    /// Opens (and migrates) the database; may be called again to reopen.
+    pub async fn open(&self) -> Arc<dyn Store> {
+        match self {
+            TestDb::Sqlite(dir) => Arc::new(
+                SqliteStore::open(dir.path().join("server.sqlite"))
+                    .await
+                    .unwrap(),
+            ),
+            TestDb::Postgres(schema) => {
+                let mut config: tokio_postgres::Config = PG_URL.parse().unwrap();
+                config.options(format!("-c search_path={schema}"));
+                Arc::new(PostgresStore::with_config(config).await.unwrap())
+            }
+        }
+    }
+
+    /// Removes the database (the SQLite directory goes with the value).
+    pub async fn remove(self) {
+        if let TestDb::Postgres(schema) = self {
+            admin_sql(&format!("DROP SCHEMA {schema} CASCADE")).await;
+        }
+    }
+}
+
+async fn admin_sql(statement: &str) {
+    let (client, connection) = tokio_postgres::connect(PG_URL, tokio_postgres::NoTls)
+        .await
+        .unwrap_or_else(|e| {
+            panic!("PostgreSQL must be running at {PG_URL} for the server tests: {e}")
+        });
+    let driver = tokio::spawn(connection);
+    client.batch_execute(statement).await.unwrap();
+    drop(client);
+    let _ = driver.await;
+}
