@@ -17,6 +17,8 @@
 //! * [`protocol`] is the wire format between terminals and the server.
 //! * [`server`] is the server: HTTP API, ingest rules, SQLite/PostgreSQL
 //!   storage, TLS.
+//! * [`traceability`] answers recalls and audits from events: trace,
+//!   stock, expiry, EPCIS 2.0 and FSMA 204 exports, reference imports.
 //! * [`cli`] implements the terminal's subcommands.
 //! * [`ui`] is the Slint glue for the touchscreen window.
 
@@ -28,6 +30,7 @@ pub mod logging;
 pub mod protocol;
 pub mod scan;
 pub mod server;
+pub mod traceability;
 pub mod ui;
 pub mod workflow;
 pub mod workflow_config;
