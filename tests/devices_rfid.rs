@@ -291,3 +291,57 @@ fn disconnect_mid_frame_ends_cleanly_without_bogus_reads() {
     rig.handle.stop();
     rig.simulator.join().unwrap().unwrap();
 }
+
+/// A reader configured in `[devices]` runs under the supervisor like any
+/// other device: its deduplicated reads arrive as `DeviceEvent::TagRead`s
+/// with RSSI and antenna, each EPC once, and its status counts them.
+#[test]
+fn a_configured_reader_delivers_tag_reads_through_the_supervisor() {
+    use lotline::devices::config::RfidConfig;
+    use lotline::devices::{DeviceEvent, DevicesConfig, Supervisor};
+
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let (mut master, slave) = TTYPort::pair().expect("pseudo-terminal pair");
+    master.set_timeout(Duration::from_millis(20)).unwrap();
+    let path = slave.name().expect("pty name");
+    let population: Vec<SimTag> = (0..5).map(|s| sgtin_tag(812345, s, -50, 1)).collect();
+    let reader = SimulatedReader::new(population.clone());
+    let served = reader.clone();
+    let simulator = std::thread::spawn(move || served.serve(master));
+    let config = DevicesConfig {
+        rfid: vec![RfidConfig {
+            search_timeout_ms: 20,
+            dedupe_window_ms: 150,
+            ..RfidConfig::at_path("door-1", &path, "eu3")
+        }],
+        ..DevicesConfig::default()
+    };
+    let (sender, events) = crossbeam_channel::unbounded();
+    let supervisor = Supervisor::start(&config, sender).expect("supervisor starts");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut epcs = std::collections::BTreeSet::new();
+    let mut connected = false;
+    while epcs.len() < population.len() && Instant::now() < deadline {
+        match events.recv_timeout(Duration::from_millis(200)) {
+            Ok(DeviceEvent::Connected { device }) => {
+                assert_eq!(device, "door-1");
+                connected = true;
+            }
+            Ok(DeviceEvent::TagRead(tag)) => {
+                assert_eq!(tag.reader, "door-1");
+                assert_eq!((tag.rssi, tag.antenna), (Some(-50), Some(1)));
+                assert!(epcs.insert(tag.epc.clone()), "each EPC once per window");
+            }
+            Ok(DeviceEvent::Error { message, .. }) => panic!("reader error: {message}"),
+            Ok(_) | Err(_) => {}
+        }
+    }
+    assert!(connected, "the reader connected");
+    assert_eq!(epcs.len(), population.len());
+    let status = supervisor.status();
+    assert_eq!(status[0].kind, "rfid");
+    assert!(status[0].tag_reads >= 5, "{status:?}");
+    supervisor.stop();
+    drop(slave);
+    drop(simulator);
+}

@@ -63,6 +63,18 @@ pub fn run(args: &DevicesArgs, config: &DevicesConfig, out: &mut impl Write) -> 
             hid.name, hid.usb, hid.mode
         )?;
     }
+    for reader in &config.rfid {
+        let place = match (&reader.path, reader.usb) {
+            (Some(path), _) => presence(path),
+            (None, Some(id)) => format!("usb {id}"),
+            (None, None) => String::new(),
+        };
+        writeln!(
+            out,
+            "  {}  rfid  {place}  region {}",
+            reader.name, reader.region
+        )?;
+    }
     for sim in &config.simulator {
         let source = match (&sim.listen, &sim.file) {
             (Some(addr), _) => format!("listen {addr}"),

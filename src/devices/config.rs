@@ -12,6 +12,8 @@ use serde::{Deserialize, Serialize};
 
 use super::framer::{FramerConfig, Suffix};
 use super::hid::layout::Layout;
+use super::rfid::command::Region;
+use super::rfid::session::ReaderConfig;
 
 /// Every configured device and the reconnect policy.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -27,6 +29,8 @@ pub struct DevicesConfig {
     pub hid: Vec<HidConfig>,
     /// Simulated devices fed from a TCP port or a file.
     pub simulator: Vec<SimulatorConfig>,
+    /// UHF RFID readers speaking the ThingMagic / JADAK Mercury protocol.
+    pub rfid: Vec<RfidConfig>,
 }
 
 impl Default for DevicesConfig {
@@ -37,6 +41,7 @@ impl Default for DevicesConfig {
             serial: Vec::new(),
             hid: Vec::new(),
             simulator: Vec::new(),
+            rfid: Vec::new(),
         }
     }
 }
@@ -54,7 +59,8 @@ impl DevicesConfig {
             .iter()
             .map(|d| &d.name)
             .chain(self.hid.iter().map(|d| &d.name))
-            .chain(self.simulator.iter().map(|d| &d.name));
+            .chain(self.simulator.iter().map(|d| &d.name))
+            .chain(self.rfid.iter().map(|d| &d.name));
         for name in all_names {
             if name.trim().is_empty() {
                 return Err("devices: a device has an empty name".into());
@@ -65,6 +71,9 @@ impl DevicesConfig {
         }
         for serial in &self.serial {
             serial.validate()?;
+        }
+        for reader in &self.rfid {
+            reader.validate()?;
         }
         for hid in &self.hid {
             if hid.max_len == 0 {
@@ -102,7 +111,10 @@ impl DevicesConfig {
 
     /// True when no device is configured.
     pub fn is_empty(&self) -> bool {
-        self.serial.is_empty() && self.hid.is_empty() && self.simulator.is_empty()
+        self.serial.is_empty()
+            && self.hid.is_empty()
+            && self.simulator.is_empty()
+            && self.rfid.is_empty()
     }
 }
 
@@ -254,6 +266,80 @@ impl SerialConfig {
     }
 }
 
+/// A UHF RFID reader on a serial line (USB-CDC `/dev/ttyACM*` for the
+/// Mercury modules' USB boards).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RfidConfig {
+    /// The name events and the status screen use.
+    pub name: String,
+    /// The port, e.g. `/dev/ttyACM1` or a stable `/dev/serial/by-id/…`.
+    pub path: Option<PathBuf>,
+    /// Or: the first serial port of the USB device with this id.
+    pub usb: Option<UsbId>,
+    /// Line speed; Mercury modules start at 115200.
+    #[serde(default = "default_rfid_baud")]
+    pub baud: u32,
+    /// Regulatory region name (`na`, `eu3`, `jp`, … see docs/rfid.md):
+    /// the module does not transmit without one.
+    pub region: String,
+    /// Antenna ports to search.
+    #[serde(default = "default_antennas")]
+    pub antennas: Vec<u8>,
+    /// Read power in centi-dBm (2700 = 27 dBm).
+    #[serde(default = "default_read_power")]
+    pub read_power_cdbm: u16,
+    /// Length of one inventory round, in milliseconds.
+    #[serde(default = "default_search_timeout_ms")]
+    pub search_timeout_ms: u16,
+    /// Reads of one EPC within this window are reported once.
+    #[serde(default = "default_dedupe_window_ms")]
+    pub dedupe_window_ms: u64,
+}
+
+impl RfidConfig {
+    /// A configuration with the defaults for a reader at `path` in
+    /// `region`.
+    pub fn at_path(name: &str, path: impl Into<PathBuf>, region: &str) -> RfidConfig {
+        RfidConfig {
+            name: name.to_owned(),
+            path: Some(path.into()),
+            usb: None,
+            baud: default_rfid_baud(),
+            region: region.to_owned(),
+            antennas: default_antennas(),
+            read_power_cdbm: default_read_power(),
+            search_timeout_ms: default_search_timeout_ms(),
+            dedupe_window_ms: default_dedupe_window_ms(),
+        }
+    }
+
+    /// The reader setup this configuration describes.
+    pub fn reader(&self) -> Result<ReaderConfig, String> {
+        let region =
+            Region::from_name(&self.region).map_err(|e| format!("device {:?}: {e}", self.name))?;
+        let mut reader = ReaderConfig::new(region);
+        reader.antennas.clone_from(&self.antennas);
+        reader.read_power_cdbm = self.read_power_cdbm;
+        reader.search_timeout_ms = self.search_timeout_ms;
+        Ok(reader)
+    }
+
+    fn validate(&self) -> Result<(), String> {
+        let fail = |why: &str| Err(format!("device {:?}: {why}", self.name));
+        if self.path.is_some() == self.usb.is_some() {
+            return fail("an RFID reader needs exactly one of `path` or `usb`");
+        }
+        if self.antennas.is_empty() || self.antennas.contains(&0) {
+            return fail("antennas must list ports numbered from 1");
+        }
+        if self.baud == 0 || self.search_timeout_ms == 0 || self.dedupe_window_ms == 0 {
+            return fail("baud, search_timeout_ms and dedupe_window_ms must be positive");
+        }
+        self.reader().map(|_| ())
+    }
+}
+
 /// How a USB-HID scanner presents its reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -318,6 +404,21 @@ fn default_inter_char_timeout_ms() -> u64 {
 fn default_max_len() -> usize {
     4096
 }
+fn default_rfid_baud() -> u32 {
+    115_200
+}
+fn default_antennas() -> Vec<u8> {
+    vec![1]
+}
+fn default_read_power() -> u16 {
+    2700
+}
+fn default_search_timeout_ms() -> u16 {
+    250
+}
+fn default_dedupe_window_ms() -> u64 {
+    2000
+}
 
 #[cfg(test)]
 mod tests {
@@ -351,9 +452,17 @@ mod tests {
             [[simulator]]
             name = "sim"
             listen = "127.0.0.1:0"
+            [[rfid]]
+            name = "door"
+            path = "/dev/ttyACM1"
+            region = "eu3"
+            antennas = [1, 2]
             "#,
         )
         .unwrap();
+        assert_eq!(config.rfid[0].baud, 115_200);
+        assert_eq!(config.rfid[0].dedupe_window_ms, 2000);
+        assert_eq!(config.rfid[0].reader().unwrap().antennas, [1, 2]);
         assert_eq!(config.reconnect_min_ms, 250);
         assert_eq!(config.serial[0].baud, 9600);
         assert_eq!(config.serial[0].suffix, Suffix::Crlf);
@@ -375,6 +484,14 @@ mod tests {
             (
                 "[[serial]]\nname = \"a\"\n",
                 "exactly one of `path` or `usb`",
+            ),
+            (
+                "[[rfid]]\nname = \"r\"\npath = \"/x\"\nregion = \"mars\"\n",
+                "mars",
+            ),
+            (
+                "[[rfid]]\nname = \"r\"\npath = \"/x\"\nregion = \"na\"\nantennas = [0]\n",
+                "antennas",
             ),
             (
                 "[[serial]]\nname = \"a\"\npath = \"/x\"\ndata_bits = 9\n",

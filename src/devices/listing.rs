@@ -156,7 +156,12 @@ pub fn configured_for_usb(config: &DevicesConfig, id: UsbId) -> Vec<String> {
         .iter()
         .filter(|s| s.usb == Some(id))
         .map(|s| &s.name);
-    hid.chain(serial).cloned().collect()
+    let rfid = config
+        .rfid
+        .iter()
+        .filter(|r| r.usb == Some(id))
+        .map(|r| &r.name);
+    hid.chain(serial).chain(rfid).cloned().collect()
 }
 
 fn canonical(path: &Path) -> std::path::PathBuf {

@@ -9,6 +9,7 @@
 //! * [`simulator`]: scans and tag reads from a TCP port or a file.
 //! * [`rfid`]: UHF RFID readers speaking the ThingMagic / JADAK Mercury
 //!   serial protocol, with read dedupe and pallet grouping.
+//! * [`rfid_reader`]: an RFID reader run as a supervised device.
 //! * [`supervisor`]: a thread per device, reconnect with backoff, status.
 //! * [`listing`]: what is plugged in, for `lotline devices`.
 
@@ -18,6 +19,7 @@ pub mod framer;
 pub mod hid;
 pub mod listing;
 pub mod rfid;
+pub mod rfid_reader;
 pub mod serial;
 pub mod session;
 pub mod simulator;

@@ -76,10 +76,16 @@ fn ended(framer: &mut Framer, session: &Session, reason: String) -> SessionEnd {
 
 /// The port path: the configured one, or the first port of the USB device.
 fn resolve(config: &SerialConfig) -> Result<PathBuf> {
-    match (&config.path, config.usb) {
-        (Some(path), _) => Ok(path.clone()),
+    port_path(config.path.as_deref(), config.usb, &config.name)
+}
+
+/// The port of device `name`: `path` when given, else the first serial port
+/// of the USB device `usb`.
+pub fn port_path(path: Option<&Path>, usb: Option<UsbId>, name: &str) -> Result<PathBuf> {
+    match (path, usb) {
+        (Some(path), _) => Ok(path.to_path_buf()),
         (None, Some(id)) => find_usb_port(id),
-        (None, None) => bail!("device {:?} has no `path` or `usb`", config.name),
+        (None, None) => bail!("device {name:?} has no `path` or `usb`"),
     }
 }
 

@@ -11,11 +11,11 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use crossbeam_channel::Sender;
 
-use super::config::{DevicesConfig, HidConfig, SerialConfig, SimulatorConfig};
+use super::config::{DevicesConfig, HidConfig, RfidConfig, SerialConfig, SimulatorConfig};
 use super::event::DeviceEvent;
 use super::session::{Session, SessionEnd};
 use super::status::{DeviceStatus, LinkState, StatusBoard};
-use super::{hid, serial, simulator};
+use super::{hid, rfid_reader, serial, simulator};
 
 /// The reconnect delay: doubles after each failure up to a ceiling, back to
 /// the minimum after a successful connection.
@@ -58,6 +58,7 @@ enum DeviceSpec {
     /// restarts and a bind error is reported at start.
     SimulatorTcp(TcpListener),
     SimulatorFile(SimulatorConfig),
+    Rfid(RfidConfig),
 }
 
 impl DeviceSpec {
@@ -66,6 +67,7 @@ impl DeviceSpec {
             DeviceSpec::Serial(_) => "serial",
             DeviceSpec::Hid(_) => "hid",
             DeviceSpec::SimulatorTcp(_) | DeviceSpec::SimulatorFile(_) => "simulator",
+            DeviceSpec::Rfid(_) => "rfid",
         }
     }
 
@@ -78,6 +80,7 @@ impl DeviceSpec {
                 Some(path) => simulator::run_file(path, session),
                 None => Ok(SessionEnd::Finished),
             },
+            DeviceSpec::Rfid(config) => rfid_reader::run(config, session),
         }
     }
 }
@@ -102,6 +105,9 @@ impl Supervisor {
         }
         for hid in &config.hid {
             specs.push((hid.name.clone(), DeviceSpec::Hid(hid.clone())));
+        }
+        for reader in &config.rfid {
+            specs.push((reader.name.clone(), DeviceSpec::Rfid(reader.clone())));
         }
         for sim in &config.simulator {
             let spec = match sim.listen {
