@@ -14,7 +14,8 @@
 //!   [`workflow_config`] is its `[workflow]` section.
 //! * [`devices`] runs scanners, readers and the simulator on their own
 //!   threads and delivers their reads as events.
-//! * [`protocol`] is the wire format between terminals and the server.
+//! * [`protocol`] is the wire format between terminals and the server;
+//!   [`sync`] is the terminal's client of it.
 //! * [`server`] is the server: HTTP API, ingest rules, SQLite/PostgreSQL
 //!   storage, TLS.
 //! * [`traceability`] answers recalls and audits from events: trace,
@@ -30,6 +31,7 @@ pub mod logging;
 pub mod protocol;
 pub mod scan;
 pub mod server;
+pub mod sync;
 pub mod traceability;
 pub mod ui;
 pub mod workflow;

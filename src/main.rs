@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::Parser;
 use lotline::cli::{
-    Cli, Command, config_cmd, decode, demo_data, devices_cmd, headless, journal_cmd,
+    Cli, Command, config_cmd, decode, demo_data, devices_cmd, headless, journal_cmd, sync_cmd,
 };
 use lotline::{config, journal, logging, scan, ui};
 
@@ -63,6 +63,18 @@ fn run() -> Result<ExitCode> {
             let path = settings.data_dir.join(journal::FILE_NAME);
             demo_data::run(&args, &path, chrono::Utc::now(), &mut io::stdout().lock())?;
             Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Enroll(args)) => {
+            sync_cmd::enroll(&args, &settings.data_dir, &mut io::stdout().lock())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Sync(args)) => {
+            let ok = sync_cmd::sync(&args, &settings.data_dir, &mut io::stdout().lock())?;
+            Ok(if ok {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
         }
         Some(Command::Devices(args)) => {
             devices_cmd::run(&args, &settings.config.devices, &mut io::stdout().lock())?;

@@ -7,6 +7,7 @@ pub mod demo_data;
 pub mod devices_cmd;
 pub mod headless;
 pub mod journal_cmd;
+pub mod sync_cmd;
 
 use std::path::PathBuf;
 
@@ -49,4 +50,10 @@ pub enum Command {
     /// List serial ports and USB devices, show which look like scanners or
     /// readers and which configured device each is; `--probe` runs them.
     Devices(devices_cmd::DevicesArgs),
+    /// Enroll this terminal with a server using a one-time code from
+    /// `lotline-server device add`.
+    Enroll(sync_cmd::EnrollArgs),
+    /// Send the journal's events to the server: `--once`, or on and on with
+    /// backoff while the network comes and goes.
+    Sync(sync_cmd::SyncArgs),
 }

@@ -1,0 +1,25 @@
+//! The terminal's sync client: scanning never waits for the network; when
+//! the server can be reached, every event reaches it exactly once.
+//!
+//! * [`enrollment`]: the server URL, device id and bearer token this
+//!   terminal got from `lotline enroll`, kept in the data directory.
+//! * [`client`]: the HTTP calls (rustls, gzip request bodies) and their
+//!   typed failures.
+//! * [`upload`]: one pass of sending unsynced events in batches, recording
+//!   the server's `acked_through` — resumable at any point.
+//! * [`backoff`]: exponential backoff with full jitter between failed
+//!   passes.
+//!
+//! The journal writer is never held while waiting on the network: a batch
+//! is read, the connection is left alone during the request, and only the
+//! acknowledgement is written afterwards. The wire format is
+//! [`crate::protocol`]; see `docs/sync.md`.
+
+pub mod backoff;
+pub mod client;
+pub mod enrollment;
+pub mod upload;
+
+pub use client::{SyncClient, SyncError};
+pub use enrollment::Enrollment;
+pub use upload::{UploadReport, upload_pending};

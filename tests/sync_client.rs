@@ -1,0 +1,187 @@
+//! The terminal's sync against a real `lotline-server` on 127.0.0.1 port 0,
+//! both as the binaries an operator runs: enroll with a one-time code,
+//! upload in batches, resume after more scanning, and the clear failures —
+//! a wrong code, a revoked terminal, a server that is gone.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+
+/// The server process, killed when the test ends.
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn server_command(dir: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_lotline-server"));
+    command
+        .arg("--data-dir")
+        .arg(dir)
+        .env_remove("LOTLINE_SERVER_DB")
+        .env("XDG_CONFIG_HOME", dir);
+    command
+}
+
+/// `lotline-server device add NAME`: the one-time code.
+fn add_device(dir: &Path, name: &str) -> String {
+    let out = server_command(dir)
+        .args(["device", "add", name])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    text.trim().rsplit(' ').next().unwrap().to_owned()
+}
+
+fn serve(dir: &Path) -> Server {
+    let mut child = server_command(dir)
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let base = first
+        .trim()
+        .strip_prefix("listening on ")
+        .expect("the server says where it listens")
+        .to_owned();
+    Server { child, base }
+}
+
+/// The terminal binary on data directory `dir`.
+fn lotline(dir: &Path, args: &[&str]) -> Output {
+    let home = dir.join("home");
+    Command::new(env!("CARGO_BIN_EXE_lotline"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .env("HOME", &home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env_remove("LOTLINE_CONFIG")
+        .env_remove("LOTLINE_DATA_DIR")
+        .output()
+        .unwrap()
+}
+
+fn text(out: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+/// Receives one more unit of a new lot through the engine (headless).
+fn scan_one_more(dir: &Path, lot: &str) {
+    let script = dir.join("more.jsonl");
+    std::fs::write(
+        &script,
+        format!(
+            "{{\"scan\":\"BADGE-1001\"}}\n{{\"do\":\"receive\"}}\n{{\"scan\":\"(01)09506000134352(17)271231(30)1(10){lot}\"}}\n"
+        ),
+    )
+    .unwrap();
+    let out = lotline(dir, &["headless", "--script", script.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(!text(&out).contains("\"block\""), "{}", text(&out));
+}
+
+#[test]
+fn enroll_upload_in_batches_resume_and_fail_clearly() {
+    let server_dir = tempfile::tempdir().unwrap();
+    let terminal = tempfile::tempdir().unwrap();
+    let code = add_device(server_dir.path(), "dock-1");
+    let server = serve(server_dir.path());
+
+    let loaded = lotline(terminal.path(), &["demo-data"]);
+    assert!(loaded.status.success(), "{}", text(&loaded));
+    let not_enrolled = lotline(terminal.path(), &["sync", "--once"]);
+    assert!(!not_enrolled.status.success());
+    assert!(
+        text(&not_enrolled).contains("not enrolled"),
+        "{}",
+        text(&not_enrolled)
+    );
+
+    let wrong = lotline(
+        terminal.path(),
+        &["enroll", &server.base, "AAAA-BBBB-CCCC-DDDD"],
+    );
+    assert!(!wrong.status.success());
+    assert!(
+        text(&wrong).contains("refused this terminal"),
+        "{}",
+        text(&wrong)
+    );
+
+    let enrolled = lotline(terminal.path(), &["enroll", &server.base, &code]);
+    assert!(enrolled.status.success(), "{}", text(&enrolled));
+    assert!(text(&enrolled).contains("Enrolled with"));
+
+    // The demo data is 20 events: three batches of at most 7.
+    let first = lotline(terminal.path(), &["sync", "--once", "--batch-size", "7"]);
+    assert!(first.status.success(), "{}", text(&first));
+    assert!(
+        text(&first).contains(
+            "Sent 20 events in 3 batches (20 new, 0 already there); the server holds everything through seq 20; 0 pending"
+        ),
+        "{}",
+        text(&first)
+    );
+
+    // More scanning, then only the new event goes.
+    scan_one_more(terminal.path(), "S00001");
+    let second = lotline(terminal.path(), &["sync", "--once"]);
+    assert!(
+        text(&second).contains("Sent 1 events in 1 batches (1 new, 0 already there)"),
+        "{}",
+        text(&second)
+    );
+    let idle = lotline(terminal.path(), &["sync", "--once"]);
+    assert!(text(&idle).contains("Sent 0 events"), "{}", text(&idle));
+
+    // Revoked: the terminal is told to enroll again, nothing is lost.
+    let revoked = server_command(server_dir.path())
+        .args(["device", "revoke", "dock-1"])
+        .output()
+        .unwrap();
+    assert!(revoked.status.success(), "{}", text(&revoked));
+    scan_one_more(terminal.path(), "S00002");
+    let refused = lotline(terminal.path(), &["sync", "--once"]);
+    assert!(!refused.status.success());
+    assert!(
+        text(&refused).contains("enroll it again"),
+        "{}",
+        text(&refused)
+    );
+
+    // The server is gone: unreachable, named, not a crash.
+    let base = server.base.clone();
+    drop(server);
+    let gone = lotline(terminal.path(), &["sync", "--once"]);
+    assert!(!gone.status.success());
+    assert!(
+        text(&gone).contains(&format!("{base}/v1/devices/"))
+            && text(&gone).contains("cannot be reached"),
+        "{}",
+        text(&gone)
+    );
+    let verify = lotline(terminal.path(), &["journal", "verify"]);
+    assert!(verify.status.success(), "{}", text(&verify));
+}
