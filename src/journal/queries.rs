@@ -235,13 +235,32 @@ impl Journal {
         })
     }
 
+    /// The seq of the newest event in the file, read now: unlike
+    /// [`Journal::last_seq`] it sees events another connection (the
+    /// terminal's writer, when this one is the sync thread's) appended.
+    pub fn stored_last_seq(&self) -> Result<u64> {
+        let seq: Option<i64> = self
+            .conn
+            .prepare_cached("SELECT max(seq) FROM events")?
+            .query_row([], |row| row.get(0))?;
+        Ok(seq.and_then(|s| u64::try_from(s).ok()).unwrap_or(0))
+    }
+
+    /// Events recorded and not yet confirmed by the server, read now.
+    pub fn unsynced(&self) -> Result<u64> {
+        Ok(self
+            .stored_last_seq()?
+            .saturating_sub(self.synced_through()?))
+    }
+
     /// Records the server's confirmation that everything through `seq` is
-    /// stored. It never moves backwards and never past the last event.
+    /// stored. It never moves backwards and never past the last event in
+    /// the file (which another connection may have appended).
     pub fn mark_synced_through(&mut self, seq: u64) -> Result<()> {
-        if seq > self.head.seq {
+        let last = self.stored_last_seq()?;
+        if seq > last {
             return Err(JournalError::Invalid(format!(
-                "cannot mark seq {seq} synced: the journal ends at {}",
-                self.head.seq
+                "cannot mark seq {seq} synced: the journal ends at {last}"
             )));
         }
         if seq <= self.synced_through()? {
@@ -531,6 +550,26 @@ mod tests {
         assert_eq!(j.synced_through().unwrap(), 5);
         assert!(j.mark_synced_through(8).is_err());
         assert_eq!(j.stats().unwrap().unsynced, 2);
+    }
+
+    /// The sync thread has its own connection: it sees what the terminal's
+    /// writer appends after it opened, and may confirm it.
+    #[test]
+    fn a_second_connection_sees_and_confirms_later_appends() {
+        let (dir, mut writer) = journal();
+        let mut sync = Journal::open(dir.path().join("journal.sqlite")).unwrap();
+        writer
+            .append_batch(
+                at(0),
+                (0..4).map(|_| receive(GTIN_A, None, None, 1, "DOCK")),
+            )
+            .unwrap();
+        assert_eq!(sync.last_seq(), 0, "the stale in-memory head");
+        assert_eq!(sync.stored_last_seq().unwrap(), 4);
+        assert_eq!(sync.events_after(0, 10).unwrap().len(), 4);
+        sync.mark_synced_through(4).unwrap();
+        assert_eq!(writer.unsynced().unwrap(), 0);
+        assert!(sync.mark_synced_through(5).is_err());
     }
 
     #[test]

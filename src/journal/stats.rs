@@ -66,7 +66,7 @@ impl Journal {
             by_kind,
             stock_lines: count("SELECT count(*) FROM stock WHERE quantity <> 0")?,
             lots: count("SELECT count(*) FROM lots")?,
-            unsynced: self.head.seq.saturating_sub(self.synced_through()?),
+            unsynced: self.unsynced()?,
             file_bytes,
         })
     }

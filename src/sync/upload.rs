@@ -28,6 +28,8 @@ pub struct UploadReport {
 }
 
 /// Uploads every unconfirmed event of `journal`, `batch_size` at a time.
+/// `journal` may be a second connection beside the terminal's writer: it
+/// only reads events and writes the acknowledgement.
 ///
 /// The journal is only read while a batch is put together and written
 /// only to record the acknowledgement; the request in between holds no
@@ -63,11 +65,10 @@ pub fn upload_pending(
         report.stored += reply.stored;
         report.duplicates += reply.duplicates;
         report.chain_breaks += reply.chain_breaks.len() as u64;
-        if reply.acked_through > journal.last_seq() {
+        if reply.acked_through > last {
             return Err(SyncError::BadReply(format!(
-                "the server confirms seq {} but this journal ends at {}",
-                reply.acked_through,
-                journal.last_seq()
+                "the server confirms seq {} but the batch ended at {last}",
+                reply.acked_through
             )));
         }
         for problem in &reply.chain_breaks {
@@ -91,6 +92,6 @@ pub fn upload_pending(
         cursor = reply.acked_through;
     }
     report.acked_through = journal.synced_through()?;
-    report.pending = journal.last_seq().saturating_sub(report.acked_through);
+    report.pending = journal.unsynced()?;
     Ok(report)
 }
