@@ -5,6 +5,8 @@
 use std::io::{BufRead, BufReader, Read};
 use std::process::{Child, Command, Output, Stdio};
 
+use lotline::journal::LotState;
+
 struct Killed(Child);
 
 impl Drop for Killed {
@@ -129,4 +131,86 @@ fn version_and_bad_database_urls() {
         err.contains("admin:***@127.0.0.1") && !err.contains("hunter2"),
         "{err}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn import_all_or_nothing_then_hold_and_release() {
+    let dir = tempfile::tempdir().unwrap();
+    let examples = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/reference");
+    let file = |name: &str| format!("{examples}/{name}.csv");
+
+    // Orders before their products and supplier: refused, line by line.
+    let early = server(dir.path())
+        .args(["import", "purchase-orders", &file("purchase-orders")])
+        .output()
+        .unwrap();
+    assert!(!early.status.success());
+    let report = String::from_utf8_lossy(&early.stderr);
+    assert!(report.contains("nothing imported"), "{report}");
+    assert!(report.contains("line 2, column supplier_id"), "{report}");
+
+    let bad = dir.path().join("bad-products.csv");
+    std::fs::write(
+        &bad,
+        "gtin,description,unit,lot_tracked,expiry_tracked\n\
+         09506000134352,Yoghurt,EA,true,true\n\
+         123,Broken,EA,maybe,true\n",
+    )
+    .unwrap();
+    let refused = server(dir.path())
+        .args(["import", "products", bad.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("line 3"));
+    let unknown = server(dir.path())
+        .args(["import", "gadgets", bad.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("unknown import kind"));
+
+    let db = format!("sqlite:{}", dir.path().join("server.sqlite").display());
+    let store = lotline::server::store::open(&db).await.unwrap();
+    let nothing = store.reference_since(0).await.unwrap();
+    assert_eq!(nothing.changes, Default::default(), "nothing half-imported");
+
+    for kind in ["products", "suppliers", "purchase-orders"] {
+        let out = stdout(&run(dir.path(), &["import", kind, &file(kind)]));
+        assert!(out.contains(&format!("{kind} record(s)")), "{out}");
+    }
+    let imported = store.reference_since(0).await.unwrap();
+    assert!(!imported.changes.purchase_orders.is_empty());
+    assert!(!imported.changes.products.is_empty());
+
+    let hold = ["hold", "09506000134352", "L1", "--reason", "lab check"];
+    run(dir.path(), &hold);
+    let missing_reason = server(dir.path())
+        .args(["recall", "09506000134352", "L1"])
+        .output()
+        .unwrap();
+    assert!(!missing_reason.status.success());
+    let bad_gtin = server(dir.path())
+        .args(["recall", "0950", "L1", "--reason", "x"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&bad_gtin.stderr).contains("GTIN-14"));
+    let held = store
+        .reference_since(imported.cursor.parse().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(held.changes.lot_statuses.len(), 1);
+    assert_eq!(held.changes.lot_statuses[0].state, LotState::Held);
+    assert_eq!(
+        held.changes.lot_statuses[0].reason.as_deref(),
+        Some("lab check")
+    );
+
+    let release = ["release", "09506000134352", "L1", "--reason", "lab ok"];
+    run(dir.path(), &release);
+    let after = store
+        .reference_since(held.cursor.parse().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(after.changes.lot_statuses.len(), 1);
+    assert_eq!(after.changes.lot_statuses[0].state, LotState::Released);
 }

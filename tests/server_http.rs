@@ -352,3 +352,67 @@ async fn tls_end_to_end_with_a_generated_certificate() {
         .unwrap();
     assert!(untrusting.get(&url).send().await.is_err());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reference_changes_since_a_cursor() {
+    use lotline::journal::{LotState, LotStatus, Operator, ReferenceData};
+    use lotline::protocol::ReferenceChanges;
+    let server = start(None).await;
+    let token = server.enroll("dock-1", "dev-1").await;
+    let client = reqwest::Client::new();
+    let get = |query: &str| {
+        client
+            .get(server.url(&format!("/v1/reference{query}")))
+            .bearer_auth(&token)
+            .send()
+    };
+    let operators = ReferenceData {
+        operators: vec![Operator {
+            badge: "B1".into(),
+            name: "Ann".into(),
+            role: "receiver".into(),
+        }],
+        ..ReferenceData::default()
+    };
+    server.store.put_reference(&operators).await.unwrap();
+    let first: ReferenceChanges =
+        serde_json::from_slice(&get("").await.unwrap().bytes().await.unwrap()).unwrap();
+    assert_eq!(first.changes, operators);
+
+    let recall = ReferenceData {
+        lot_statuses: vec![LotStatus {
+            gtin: "09506000134352".into(),
+            lot: Some("A1".into()),
+            state: LotState::Recalled,
+            reason: Some("listeria".into()),
+            issued_by: "qa".into(),
+            issued_at: chrono::DateTime::from_timestamp(1_800_000_000, 0).unwrap(),
+        }],
+        ..ReferenceData::default()
+    };
+    server.store.put_reference(&recall).await.unwrap();
+    let next = get(&format!("?since={}", first.cursor)).await.unwrap();
+    assert_eq!(next.status(), StatusCode::OK);
+    let next: ReferenceChanges = serde_json::from_slice(&next.bytes().await.unwrap()).unwrap();
+    assert_eq!(next.changes, recall, "only what changed after the cursor");
+    let idle: ReferenceChanges = serde_json::from_slice(
+        &get(&format!("?since={}", next.cursor))
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(idle.cursor, next.cursor);
+    assert_eq!(idle.changes, ReferenceData::default());
+
+    let bad = problem(get("?since=yesterday").await.unwrap()).await;
+    assert_eq!((bad.status, bad.field.as_deref()), (422, Some("since")));
+    let anonymous = client
+        .get(server.url("/v1/reference"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+}

@@ -4,6 +4,7 @@
 
 mod support;
 
+use lotline::journal::{LotState, LotStatus, Party, Product, ReferenceData};
 use lotline::protocol::ChainBreakKind;
 use lotline::server::secrets::SecretHash;
 use lotline::server::store::{EnrollOutcome, Store, StoreError};
@@ -178,6 +179,89 @@ async fn reopening_keeps_everything(db: &TestDb) {
     store.ping().await.unwrap();
 }
 
+fn product(gtin: &str, description: &str) -> Product {
+    Product {
+        gtin: gtin.into(),
+        description: description.into(),
+        unit: "EA".into(),
+        lot_tracked: true,
+        expiry_tracked: false,
+        min_shelf_life_receipt_days: None,
+        min_shelf_life_shipment_days: None,
+    }
+}
+
+fn status(lot: &str, state: LotState) -> LotStatus {
+    LotStatus {
+        gtin: "09506000134352".into(),
+        lot: Some(lot.into()),
+        state,
+        reason: Some("supplier notice".into()),
+        issued_by: "qa".into(),
+        issued_at: chrono::DateTime::from_timestamp(1_800_000_000, 0).unwrap(),
+    }
+}
+
+async fn reference_changes_follow_the_cursor(db: &TestDb) {
+    let store = db.open().await;
+    let empty = store.reference_since(0).await.unwrap();
+    assert_eq!(empty.cursor, "0");
+    assert_eq!(empty.changes, ReferenceData::default());
+    let first = ReferenceData {
+        products: vec![
+            product("09506000134352", "Oats"),
+            product("09506000134369", "Rye"),
+        ],
+        suppliers: vec![Party {
+            id: "S1".into(),
+            name: "Mill".into(),
+            gln: None,
+        }],
+        ..ReferenceData::default()
+    };
+    let c1 = store.put_reference(&first).await.unwrap();
+    let all = store.reference_since(0).await.unwrap();
+    assert_eq!(all.cursor, c1.to_string());
+    assert_eq!(all.changes.products.len(), 2);
+    assert_eq!(all.changes.suppliers, first.suppliers);
+
+    // A replaced product and a hold: only they come after c1.
+    let second = ReferenceData {
+        products: vec![product("09506000134369", "Rye flour")],
+        lot_statuses: vec![status("A1", LotState::Held)],
+        ..ReferenceData::default()
+    };
+    let c2 = store.put_reference(&second).await.unwrap();
+    assert!(c2 > c1, "cursors only grow");
+    let delta = store.reference_since(c1).await.unwrap();
+    assert_eq!(delta.cursor, c2.to_string());
+    assert_eq!(delta.changes, second);
+    let released = ReferenceData {
+        lot_statuses: vec![status("A1", LotState::Released)],
+        ..ReferenceData::default()
+    };
+    let c3 = store.put_reference(&released).await.unwrap();
+    let everything = store.reference_since(0).await.unwrap();
+    assert_eq!(everything.cursor, c3.to_string());
+    assert_eq!(everything.changes.products.len(), 2, "replaced, not added");
+    assert_eq!(everything.changes.lot_statuses, released.lot_statuses);
+    let none = store.reference_since(c3).await.unwrap();
+    assert_eq!(
+        (none.cursor, none.changes),
+        (c3.to_string(), ReferenceData::default())
+    );
+
+    let known = store.known_keys().await.unwrap();
+    assert_eq!(known.gtins.len(), 2);
+    assert!(known.suppliers.contains("S1") && known.customers.is_empty());
+    drop(store);
+    let reopened = db.open().await;
+    assert_eq!(
+        reopened.reference_since(0).await.unwrap().cursor,
+        c3.to_string()
+    );
+}
+
 /// Runs each behaviour against both backends, one test per pair.
 macro_rules! conformance {
     ($($behaviour:ident),* $(,)?) => {
@@ -213,4 +297,5 @@ conformance!(
     a_conflict_overwrites_nothing,
     chain_breaks_are_flagged_and_listed,
     reopening_keeps_everything,
+    reference_changes_follow_the_cursor,
 );

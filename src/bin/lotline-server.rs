@@ -3,16 +3,18 @@
 //! `lotline::server`. See `docs/server.md`.
 
 use std::net::{SocketAddr, TcpListener};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
+use lotline::journal::{LotState, LotStatus, ReferenceData};
 use lotline::server::secrets::{enrollment_code_hash, new_enrollment_code};
 use lotline::server::store::{self, Store};
 use lotline::server::tls::TlsFiles;
 use lotline::server::{AppState, Limits};
+use lotline::traceability::reference_import::{Import, ImportKind};
 
 /// The database file's name in the data directory (the default `--db`).
 const DEFAULT_DB_FILE: &str = "server.sqlite";
@@ -56,8 +58,37 @@ enum Command {
     /// Manage terminals.
     #[command(subcommand)]
     Device(DeviceCommand),
+    /// Import reference data from a CSV file (all of it, or nothing).
+    Import {
+        /// products, locations, suppliers, customers, purchase-orders,
+        /// sales-orders or operators.
+        kind: String,
+        /// The CSV file (columns: docs/server-import.md).
+        file: PathBuf,
+    },
+    /// Put a lot on hold: terminals stop picking and shipping it.
+    Hold(LotStatusArgs),
+    /// Recall a lot: terminals never pick or ship it again.
+    Recall(LotStatusArgs),
+    /// Release a held lot: usable again.
+    Release(LotStatusArgs),
     /// Print the version.
     Version,
+}
+
+/// The arguments of `hold`, `recall` and `release`.
+#[derive(Debug, clap::Args)]
+struct LotStatusArgs {
+    /// The product's GTIN-14.
+    gtin: String,
+    /// The lot.
+    lot: String,
+    /// Why (shown to operators and kept with the status).
+    #[arg(long)]
+    reason: String,
+    /// Who decides (kept with the status).
+    #[arg(long, default_value = "lotline-server")]
+    by: String,
 }
 
 #[derive(Debug, Subcommand)]
@@ -123,6 +154,12 @@ async fn run(cli: ServerCli) -> anyhow::Result<()> {
             }
         }
         Command::Device(command) => device(open_store(&cli).await?.as_ref(), command).await,
+        Command::Import { kind, file } => {
+            import(open_store(&cli).await?.as_ref(), kind, file).await
+        }
+        Command::Hold(args) => set_lot_state(&cli, args, LotState::Held).await,
+        Command::Recall(args) => set_lot_state(&cli, args, LotState::Recalled).await,
+        Command::Release(args) => set_lot_state(&cli, args, LotState::Released).await,
     }
 }
 
@@ -187,6 +224,77 @@ async fn device(store: &dyn Store, command: &DeviceCommand) -> anyhow::Result<()
             println!("device {device:?} revoked");
         }
     }
+    Ok(())
+}
+
+/// `import KIND FILE`: validates the whole file against what the server
+/// already has; stores all of it under one cursor or, with any problem,
+/// prints every problem by line and stores nothing.
+async fn import(store: &dyn Store, kind: &str, file: &Path) -> anyhow::Result<()> {
+    let kind = ImportKind::from_name(kind).with_context(|| {
+        let names: Vec<_> = ImportKind::ALL.iter().map(|k| k.name()).collect();
+        format!(
+            "unknown import kind {kind:?} (expected {})",
+            names.join(", ")
+        )
+    })?;
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+    let mut import = Import::new(store.known_keys().await?);
+    import.add(kind, &file.display().to_string(), &text);
+    let data = import.finish()?;
+    let records = data.products.len()
+        + data.locations.len()
+        + data.suppliers.len()
+        + data.customers.len()
+        + data.purchase_orders.len()
+        + data.sales_orders.len()
+        + data.operators.len();
+    let cursor = store.put_reference(&data).await?;
+    println!(
+        "imported {records} {} record(s) from {} (reference cursor {cursor})",
+        kind.name(),
+        file.display()
+    );
+    Ok(())
+}
+
+/// `hold|recall|release GTIN LOT --reason …`: a lot status, sent to the
+/// terminals with the next reference download.
+async fn set_lot_state(
+    cli: &ServerCli,
+    args: &LotStatusArgs,
+    state: LotState,
+) -> anyhow::Result<()> {
+    let gtin = args.gtin.trim();
+    if gtin.len() != 14 || !gtin.bytes().all(|b| b.is_ascii_digit()) {
+        anyhow::bail!("{gtin:?} is not a GTIN-14 (14 digits)");
+    }
+    let lot = args.lot.trim();
+    if lot.is_empty() {
+        anyhow::bail!("the lot must not be empty");
+    }
+    let reason = args.reason.trim();
+    if reason.is_empty() {
+        anyhow::bail!("--reason must say why");
+    }
+    let status = LotStatus {
+        gtin: gtin.to_owned(),
+        lot: Some(lot.to_owned()),
+        state,
+        reason: Some(reason.to_owned()),
+        issued_by: args.by.trim().to_owned(),
+        issued_at: chrono::Utc::now(),
+    };
+    let data = ReferenceData {
+        lot_statuses: vec![status],
+        ..ReferenceData::default()
+    };
+    let cursor = open_store(cli).await?.put_reference(&data).await?;
+    println!(
+        "lot {lot} of {gtin} is now {} (reference cursor {cursor})",
+        state.as_str()
+    );
     Ok(())
 }
 

@@ -2,7 +2,7 @@
 
 use axum::Json;
 use axum::body::Body;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 
@@ -10,7 +10,9 @@ use super::AppState;
 use super::auth::Device;
 use super::body;
 use super::error::ApiError;
-use crate::protocol::{EnrollReply, EnrollRequest, EventBatch, Health, PROTOCOL_VERSION};
+use crate::protocol::{
+    EnrollReply, EnrollRequest, EventBatch, Health, PROTOCOL_VERSION, ReferenceChanges,
+};
 use crate::server::ingest::ValidBatch;
 use crate::server::secrets::{SecretHash, enrollment_code_hash, new_token};
 use crate::server::store::EnrollOutcome;
@@ -116,4 +118,31 @@ pub async fn ingest(
         StatusCode::CONFLICT
     };
     Ok((status, Json(reply)).into_response())
+}
+
+/// The query of `GET /v1/reference`.
+#[derive(Debug, serde::Deserialize)]
+pub struct ReferenceQuery {
+    /// The cursor of the terminal's last download; absent or empty: all.
+    since: Option<String>,
+}
+
+/// `GET /v1/reference?since=CURSOR`: reference data and lot statuses set
+/// after the cursor, for any enrolled device.
+pub async fn reference(
+    State(state): State<AppState>,
+    _device: Device,
+    Query(query): Query<ReferenceQuery>,
+) -> Result<Json<ReferenceChanges>, ApiError> {
+    let since = match query.since.as_deref().map(str::trim) {
+        None | Some("") => 0,
+        Some(text) => text.parse::<u64>().map_err(|_| {
+            ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "a cursor from an earlier reply (a whole number)",
+            )
+            .field("since")
+        })?,
+    };
+    Ok(Json(state.store.reference_since(since).await?))
 }

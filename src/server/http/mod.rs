@@ -68,6 +68,7 @@ pub fn routes() -> Vec<Route> {
             Method::POST,
             post(handlers::ingest),
         ),
+        route("/v1/reference", Method::GET, get(handlers::reference)),
     ]
 }
 

@@ -57,7 +57,7 @@ pub fn spec() -> Value {
         "info": {
             "title": "lotline-server",
             "version": env!("CARGO_PKG_VERSION"),
-            "description": "Enrollment and event ingest for Lotline terminals. See docs/server.md."
+            "description": "Enrollment, event ingest and reference data for Lotline terminals. See docs/server.md."
         },
         "paths": {
             "/v1/health": { "get": {
@@ -99,6 +99,19 @@ pub fn spec() -> Value {
                     "413": problem("Body too large"),
                     "415": problem("Unsupported Content-Encoding"),
                     "422": problem("Invalid field (named in `field`)")
+                }
+            }},
+            "/v1/reference": { "get": {
+                "summary": "Reference data and lot statuses set after a cursor",
+                "security": bearer,
+                "parameters": [{ "name": "since", "in": "query", "required": false,
+                                 "description": "The cursor of the last reply; absent: everything",
+                                 "schema": { "type": "string" } }],
+                "responses": {
+                    "200": { "description": "Changes since the cursor, and the next cursor",
+                             "content": content("application/json", "ReferenceChanges") },
+                    "401": problem("Missing, unknown or revoked token"),
+                    "422": problem("The cursor is not one this server issued")
                 }
             }}
         },
@@ -144,6 +157,24 @@ pub fn spec() -> Value {
                 "EnrollReply": {
                     "type": "object",
                     "properties": { "device_id": { "type": "string" }, "token": { "type": "string" } }
+                },
+                "ReferenceChanges": {
+                    "type": "object",
+                    "required": ["cursor", "changes"],
+                    "properties": {
+                        "cursor": { "type": "string" },
+                        "changes": {
+                            "type": "object",
+                            "description": "Records to insert or replace, one array per kind; see docs/server-import.md.",
+                            "properties": {
+                                "products": { "type": "array" }, "locations": { "type": "array" },
+                                "suppliers": { "type": "array" }, "customers": { "type": "array" },
+                                "purchase_orders": { "type": "array" },
+                                "sales_orders": { "type": "array" },
+                                "lot_statuses": { "type": "array" }, "operators": { "type": "array" }
+                            }
+                        }
+                    }
                 },
                 "Health": {
                     "type": "object",

@@ -9,6 +9,7 @@
 //! live once, in [`super::ingest::plan`]; a backend only reads and writes.
 
 mod postgres;
+mod reference_rows;
 mod sql;
 mod sqlite;
 
@@ -18,7 +19,9 @@ use chrono::{DateTime, Utc};
 
 use super::ingest::ValidBatch;
 use super::secrets::SecretHash;
-use crate::protocol::{ChainBreak, IngestReply};
+use crate::journal::ReferenceData;
+use crate::protocol::{ChainBreak, IngestReply, ReferenceChanges};
+use crate::traceability::reference_import::KnownKeys;
 
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
@@ -145,6 +148,18 @@ pub trait Store: Send + Sync + 'static {
 
     /// Every flagged chain break, by device and seq.
     async fn chain_breaks(&self) -> Result<Vec<ChainBreak>>;
+
+    /// Inserts or replaces every record of `data`, all under one new
+    /// change cursor (returned), so terminals receive all of it or none.
+    async fn put_reference(&self, data: &ReferenceData) -> Result<u64>;
+
+    /// The reference records set after cursor `since` (0: everything),
+    /// with the cursor to ask from next time.
+    async fn reference_since(&self, since: u64) -> Result<ReferenceChanges>;
+
+    /// The stored products, suppliers and customers an import's orders
+    /// may refer to.
+    async fn known_keys(&self) -> Result<KnownKeys>;
 }
 
 /// Opens the storage named by `--db`: `sqlite:PATH` or

@@ -11,17 +11,20 @@ use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use tokio_postgres::NoTls;
 use tokio_postgres::types::{IsNull, ToSql, Type, to_sql_checked};
 
+use super::reference_rows::{self, KEYED_KINDS};
 use super::sql::{self, Cell};
 use super::{Credential, DeviceInfo, EnrollOutcome, Result, Store, StoreError};
-use crate::journal::ChainHash;
-use crate::protocol::{ChainBreak, IngestReply};
+use crate::journal::{ChainHash, ReferenceData};
+use crate::protocol::{ChainBreak, IngestReply, ReferenceChanges};
 use crate::server::ingest::{self, Head, ValidBatch};
 use crate::server::secrets::SecretHash;
+use crate::traceability::reference_import::KnownKeys;
 
 /// Forward-only migrations, by version; never edited once released.
-const MIGRATIONS: &[(i64, &str)] = &[(
-    1,
-    "CREATE TABLE devices (
+const MIGRATIONS: &[(i64, &str)] = &[
+    (
+        1,
+        "CREATE TABLE devices (
         name TEXT PRIMARY KEY,
         device_id TEXT UNIQUE,
         code_hash BYTEA UNIQUE,
@@ -67,7 +70,9 @@ const MIGRATIONS: &[(i64, &str)] = &[(
         detected_at BIGINT NOT NULL,
         PRIMARY KEY (device_id, seq, kind)
     );",
-)];
+    ),
+    (2, sql::MIGRATION_REFERENCE),
+];
 
 /// Connections the pool keeps at most: enough for the server's workers
 /// plus admin calls, well under PostgreSQL's default 100.
@@ -339,5 +344,41 @@ impl Store for PostgresStore {
                 )
             })
             .collect()
+    }
+
+    async fn put_reference(&self, data: &ReferenceData) -> Result<u64> {
+        let rows = reference_rows::rows(data)?;
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        let cursor: i64 = tx.query_one(sql::NEXT_REFERENCE_CURSOR, &[]).await?.get(0);
+        let upsert = tx.prepare_cached(sql::UPSERT_REFERENCE).await?;
+        for row in &rows {
+            tx.execute(&upsert, &[&row.kind, &row.key, &row.body, &cursor])
+                .await?;
+        }
+        tx.commit().await?;
+        sql::seq_from_i64(cursor)
+    }
+
+    async fn reference_since(&self, since: u64) -> Result<ReferenceChanges> {
+        let from = i64::try_from(since).unwrap_or(i64::MAX);
+        let rows = self
+            .client()
+            .await?
+            .query(sql::REFERENCE_SINCE, &[&from])
+            .await?;
+        reference_rows::changes(rows.iter().map(|r| (r.get(0), r.get(1), r.get(2))), since)
+    }
+
+    async fn known_keys(&self) -> Result<KnownKeys> {
+        let [a, b, c] = KEYED_KINDS;
+        let rows = self
+            .client()
+            .await?
+            .query(sql::REFERENCE_KEYS, &[&a, &b, &c])
+            .await?;
+        Ok(reference_rows::known_keys(
+            rows.iter().map(|r| (r.get(0), r.get(1))),
+        ))
     }
 }

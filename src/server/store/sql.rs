@@ -86,6 +86,38 @@ pub const INSERT_EVENT: &str = "INSERT INTO events (device_id, seq, event_id, re
      prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, \
      $15, $16, $17, $18, $19, $20, $21, $22)";
 
+/// Migration 2 (both backends): reference records, one row each, stamped
+/// with the change cursor of the write that last set them, and the clock
+/// those cursors come from (one row; bumping it locks it, so cursors are
+/// handed out, and committed, in order).
+pub const MIGRATION_REFERENCE: &str = "CREATE TABLE reference_records (
+        kind TEXT NOT NULL,
+        key TEXT NOT NULL,
+        body TEXT NOT NULL,
+        cursor BIGINT NOT NULL,
+        PRIMARY KEY (kind, key)
+    );
+    CREATE INDEX reference_by_cursor ON reference_records (cursor);
+    CREATE TABLE reference_clock (id BIGINT PRIMARY KEY, last BIGINT NOT NULL);
+    INSERT INTO reference_clock (id, last) VALUES (1, 0);";
+
+/// Takes the next reference cursor (and holds the clock until commit).
+pub const NEXT_REFERENCE_CURSOR: &str =
+    "UPDATE reference_clock SET last = last + 1 WHERE id = 1 RETURNING last";
+
+/// Inserts or replaces one reference record: `(kind, key, body, cursor)`.
+pub const UPSERT_REFERENCE: &str = "INSERT INTO reference_records (kind, key, body, cursor) \
+     VALUES ($1, $2, $3, $4) ON CONFLICT (kind, key) DO UPDATE \
+     SET body = excluded.body, cursor = excluded.cursor";
+
+/// Reference records set after cursor `$1`, oldest first.
+pub const REFERENCE_SINCE: &str = "SELECT kind, body, cursor FROM reference_records \
+     WHERE cursor > $1 ORDER BY cursor, kind, key";
+
+/// Keys of the stored records of kinds `$1`, `$2`, `$3`.
+pub const REFERENCE_KEYS: &str =
+    "SELECT kind, key FROM reference_records WHERE kind IN ($1, $2, $3)";
+
 /// One value bound to a statement, in a form both drivers accept.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Cell {

@@ -12,17 +12,20 @@ use chrono::{DateTime, Utc};
 use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params, params_from_iter};
 
+use super::reference_rows::{self, KEYED_KINDS};
 use super::sql::{self, Cell};
 use super::{Credential, DeviceInfo, EnrollOutcome, Result, Store, StoreError};
-use crate::journal::ChainHash;
-use crate::protocol::{ChainBreak, IngestReply};
+use crate::journal::{ChainHash, ReferenceData};
+use crate::protocol::{ChainBreak, IngestReply, ReferenceChanges};
 use crate::server::ingest::{self, Head, ValidBatch};
 use crate::server::secrets::SecretHash;
+use crate::traceability::reference_import::KnownKeys;
 
 /// Forward-only migrations, by version; never edited once released.
-const MIGRATIONS: &[(i64, &str)] = &[(
-    1,
-    "CREATE TABLE devices (
+const MIGRATIONS: &[(i64, &str)] = &[
+    (
+        1,
+        "CREATE TABLE devices (
         name TEXT PRIMARY KEY,
         device_id TEXT UNIQUE,
         code_hash BLOB UNIQUE,
@@ -68,7 +71,9 @@ const MIGRATIONS: &[(i64, &str)] = &[(
         detected_at INTEGER NOT NULL,
         PRIMARY KEY (device_id, seq, kind)
     );",
-)];
+    ),
+    (2, sql::MIGRATION_REFERENCE),
+];
 
 /// How long a call waits for another process holding the write lock (an
 /// admin command while the server runs).
@@ -343,6 +348,47 @@ impl Store for SqliteStore {
                 )?);
             }
             Ok(out)
+        })
+        .await
+    }
+
+    async fn put_reference(&self, data: &ReferenceData) -> Result<u64> {
+        let rows = reference_rows::rows(data)?;
+        self.run(move |conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let cursor: i64 =
+                tx.query_row(&numbered(sql::NEXT_REFERENCE_CURSOR), [], |r| r.get(0))?;
+            {
+                let mut upsert = tx.prepare_cached(&numbered(sql::UPSERT_REFERENCE))?;
+                for row in &rows {
+                    upsert.execute(params![row.kind, row.key, row.body, cursor])?;
+                }
+            }
+            tx.commit()?;
+            sql::seq_from_i64(cursor)
+        })
+        .await
+    }
+
+    async fn reference_since(&self, since: u64) -> Result<ReferenceChanges> {
+        let from = i64::try_from(since).unwrap_or(i64::MAX);
+        self.run(move |conn| {
+            let mut stmt = conn.prepare_cached(&numbered(sql::REFERENCE_SINCE))?;
+            let stored = stmt
+                .query_map([from], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            reference_rows::changes(stored, since)
+        })
+        .await
+    }
+
+    async fn known_keys(&self) -> Result<KnownKeys> {
+        self.run(|conn| {
+            let mut stmt = conn.prepare_cached(&numbered(sql::REFERENCE_KEYS))?;
+            let stored = stmt
+                .query_map(KEYED_KINDS, |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(reference_rows::known_keys(stored))
         })
         .await
     }
