@@ -1,7 +1,8 @@
 //! The terminal's sync against a real `lotline-server` on 127.0.0.1 port 0,
 //! both as the binaries an operator runs: enroll with a one-time code,
-//! upload in batches, resume after more scanning, and the clear failures —
-//! a wrong code, a revoked terminal, a server that is gone.
+//! upload in batches, resume after more scanning, a recall reaching the
+//! terminal and blocking the next scan, and the clear failures — a wrong
+//! code, a revoked terminal, a server that is gone.
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -155,6 +156,48 @@ fn enroll_upload_in_batches_resume_and_fail_clearly() {
     );
     let idle = lotline(terminal.path(), &["sync", "--once"]);
     assert!(text(&idle).contains("Sent 0 events"), "{}", text(&idle));
+    assert!(
+        text(&idle).contains("Reference data: 0 change(s) applied"),
+        "{}",
+        text(&idle)
+    );
+
+    // A recall on the server reaches the terminal with the next sync and
+    // blocks the lot at the very next scan.
+    let recalled = server_command(server_dir.path())
+        .args([
+            "recall",
+            "09506000134352",
+            "Y2611B",
+            "--reason",
+            "supplier recall R-9",
+        ])
+        .output()
+        .unwrap();
+    assert!(recalled.status.success(), "{}", text(&recalled));
+    let downloaded = lotline(terminal.path(), &["sync", "--once"]);
+    assert!(
+        text(&downloaded).contains("1 change(s) applied, 1 of them lot holds, recalls or releases"),
+        "{}",
+        text(&downloaded)
+    );
+    let script = terminal.path().join("pick.jsonl");
+    std::fs::write(
+        &script,
+        "{\"scan\":\"BADGE-1002\"}\n{\"do\":\"pick\",\"order\":\"SO-2001\"}\n\
+         {\"scan\":\"LOC-A-01\"}\n{\"scan\":\"(01)09506000134352(30)1(10)Y2611B\"}\n",
+    )
+    .unwrap();
+    let pick = lotline(
+        terminal.path(),
+        &["headless", "--script", script.to_str().unwrap()],
+    );
+    let answers = String::from_utf8_lossy(&pick.stdout).to_string();
+    let last = answers.lines().last().unwrap_or_default();
+    assert!(
+        last.contains("\"block\"") && last.contains("is recalled (supplier recall R-9)"),
+        "{answers}"
+    );
 
     // Revoked: the terminal is told to enroll again, nothing is lost.
     let revoked = server_command(server_dir.path())

@@ -1,6 +1,7 @@
 //! `lotline enroll URL CODE` and `lotline sync [--once]`: connect this
-//! terminal to a server, and send it the journal's events — once, or on and
-//! on with backoff while the network comes and goes.
+//! terminal to a server, send it the journal's events and take its
+//! reference data — once, or on and on with backoff while the network comes
+//! and goes.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -11,7 +12,9 @@ use clap::Args;
 
 use crate::journal::{self, Journal};
 use crate::sync::backoff::Backoff;
-use crate::sync::{Enrollment, SyncClient, SyncError, UploadReport, upload_pending};
+use crate::sync::{
+    Enrollment, SyncClient, SyncError, UploadReport, download_reference, upload_pending,
+};
 
 /// Arguments of `lotline enroll`.
 #[derive(Debug, Args)]
@@ -86,9 +89,21 @@ pub fn sync(args: &SyncArgs, data_dir: &Path, out: &mut impl Write) -> Result<bo
     let seed = u64::from(std::process::id()) ^ journal.last_seq().rotate_left(32);
     let mut backoff = Backoff::new(Duration::from_secs(1), Duration::from_secs(300), seed);
     loop {
-        match upload_pending(&mut journal, &client, &enrollment, args.batch_size) {
-            Ok(report) => {
+        let pass =
+            upload_pending(&mut journal, &client, &enrollment, args.batch_size).and_then(|sent| {
+                Ok((
+                    sent,
+                    download_reference(&mut journal, &client, &enrollment)?,
+                ))
+            });
+        match pass {
+            Ok((report, download)) => {
                 print_report(out, &report)?;
+                writeln!(
+                    out,
+                    "Reference data: {} change(s) applied, {} of them lot holds, recalls or releases",
+                    download.records, download.lot_statuses
+                )?;
                 if args.once {
                     return Ok(true);
                 }

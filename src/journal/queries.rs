@@ -235,6 +235,20 @@ impl Journal {
         })
     }
 
+    /// The server's reference-data cursor as of the last download applied
+    /// (empty: nothing downloaded yet).
+    pub fn reference_cursor(&self) -> Result<String> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT value FROM journal_meta WHERE key = 'reference_cursor'",
+                [],
+                |row| row.get(0),
+            )
+            .optional()?
+            .unwrap_or_default())
+    }
+
     /// The seq of the newest event in the file, read now: unlike
     /// [`Journal::last_seq`] it sees events another connection (the
     /// terminal's writer, when this one is the sync thread's) appended.

@@ -226,10 +226,27 @@ impl Journal {
     /// Stores a reference-data download in one transaction: all of it or,
     /// on error, none.
     pub fn apply_reference(&mut self, data: &ReferenceData) -> Result<()> {
+        self.store_reference(data, None)
+    }
+
+    /// Applies a download from the server and records its cursor in the
+    /// same transaction: a download is applied whole or not at all, and the
+    /// next one asks from where this one ended.
+    pub fn apply_reference_download(&mut self, data: &ReferenceData, cursor: &str) -> Result<()> {
+        self.store_reference(data, Some(cursor))
+    }
+
+    fn store_reference(&mut self, data: &ReferenceData, cursor: Option<&str>) -> Result<()> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         write_reference(&tx, data)?;
+        if let Some(cursor) = cursor {
+            tx.execute(
+                "INSERT OR REPLACE INTO journal_meta (key, value) VALUES ('reference_cursor', ?1)",
+                [cursor],
+            )?;
+        }
         tx.commit()?;
         Ok(())
     }

@@ -15,7 +15,7 @@ use serde::de::DeserializeOwned;
 
 use crate::protocol::{
     EnrollReply, EnrollRequest, EventBatch, Health, IngestReply, PATH_PREFIX, PROTOCOL_VERSION,
-    Problem,
+    Problem, ReferenceChanges,
 };
 
 /// How long one request may take end to end.
@@ -179,6 +179,17 @@ impl SyncClient {
             .header("content-type", "application/json")
             .header("content-encoding", "gzip")
             .body(body);
+        self.call(&url, request)
+    }
+
+    /// Reference data and lot statuses changed on the server since
+    /// `cursor` (empty: everything).
+    pub fn reference(&self, token: &str, cursor: &str) -> Result<ReferenceChanges, SyncError> {
+        let url = self.url("/reference");
+        let mut request = self.http.get(&url).bearer_auth(token);
+        if !cursor.is_empty() {
+            request = request.query(&[("since", cursor)]);
+        }
         self.call(&url, request)
     }
 

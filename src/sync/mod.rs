@@ -7,6 +7,8 @@
 //!   typed failures.
 //! * [`upload`]: one pass of sending unsynced events in batches, recording
 //!   the server's `acked_through` — resumable at any point.
+//! * [`download`]: reference data and lot statuses changed since the last
+//!   download, applied in one transaction with the new cursor.
 //! * [`backoff`]: exponential backoff with full jitter between failed
 //!   passes.
 //!
@@ -17,9 +19,11 @@
 
 pub mod backoff;
 pub mod client;
+pub mod download;
 pub mod enrollment;
 pub mod upload;
 
 pub use client::{SyncClient, SyncError};
+pub use download::{DownloadReport, download_reference};
 pub use enrollment::Enrollment;
 pub use upload::{UploadReport, upload_pending};
