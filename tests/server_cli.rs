@@ -2,28 +2,19 @@
 //! and `serve` on port 0 as a child process, with a terminal enrolling
 //! over HTTP in between, and no secret in the server's log.
 
-use std::io::{BufRead, BufReader, Read};
-use std::process::{Child, Command, Output, Stdio};
+mod support;
+
+use std::io::Read;
+use std::process::{Command, Output, Stdio};
 
 use lotline::journal::LotState;
 
-struct Killed(Child);
-
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
+/// `lotline-server` on `data_dir`, logging at debug level (the test looks
+/// for secrets in the log).
 fn server(data_dir: &std::path::Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_lotline-server"));
-    cmd.arg("--data-dir")
-        .arg(data_dir)
-        .env_remove("LOTLINE_SERVER_DB")
-        .env("XDG_CONFIG_HOME", data_dir)
-        .env("RUST_LOG", "debug");
-    cmd
+    let mut command = support::server_command(data_dir);
+    command.env("RUST_LOG", "debug");
+    command
 }
 
 fn run(data_dir: &std::path::Path, args: &[&str]) -> Output {
@@ -54,23 +45,11 @@ async fn add_enroll_list_revoke() {
     assert!(!again.status.success());
     assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
 
-    let mut child = server(dir.path())
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
-    let mut stderr = child.stderr.take().unwrap();
-    let child = Killed(child);
-    let base = first
-        .trim()
-        .strip_prefix("listening on ")
-        .unwrap()
-        .to_owned();
+    let mut command = server(dir.path());
+    command.stderr(Stdio::piped());
+    let mut child = support::serve(command, "127.0.0.1:0").expect("the server announces itself");
+    let mut stderr = child.child.stderr.take().unwrap();
+    let base = child.base.clone();
 
     let client = reqwest::Client::new();
     let reply = client

@@ -4,65 +4,17 @@
 //! terminal and blocking the next scan, and the clear failures — a wrong
 //! code, a revoked terminal, a server that is gone.
 
-use std::io::{BufRead, BufReader};
+mod support;
+
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output, Stdio};
 
-/// The server process, killed when the test ends.
-struct Server {
-    child: Child,
-    base: String,
-}
+use support::{ServerProcess, add_device, serve, server_command};
 
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn server_command(dir: &Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_lotline-server"));
-    command
-        .arg("--data-dir")
-        .arg(dir)
-        .env_remove("LOTLINE_SERVER_DB")
-        .env("XDG_CONFIG_HOME", dir);
-    command
-}
-
-/// `lotline-server device add NAME`: the one-time code.
-fn add_device(dir: &Path, name: &str) -> String {
-    let out = server_command(dir)
-        .args(["device", "add", name])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8(out.stdout).unwrap();
-    text.trim().rsplit(' ').next().unwrap().to_owned()
-}
-
-fn serve(dir: &Path) -> Server {
-    let mut child = server_command(dir)
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
-    let base = first
-        .trim()
-        .strip_prefix("listening on ")
-        .expect("the server says where it listens")
-        .to_owned();
-    Server { child, base }
+fn serve_here(dir: &Path) -> ServerProcess {
+    let mut command = server_command(dir);
+    command.stderr(Stdio::null());
+    serve(command, "127.0.0.1:0").expect("the server says where it listens")
 }
 
 /// The terminal binary on data directory `dir`.
@@ -108,7 +60,7 @@ fn enroll_upload_in_batches_resume_and_fail_clearly() {
     let server_dir = tempfile::tempdir().unwrap();
     let terminal = tempfile::tempdir().unwrap();
     let code = add_device(server_dir.path(), "dock-1");
-    let server = serve(server_dir.path());
+    let server = serve_here(server_dir.path());
 
     let loaded = lotline(terminal.path(), &["demo-data"]);
     assert!(loaded.status.success(), "{}", text(&loaded));

@@ -8,10 +8,12 @@
 //! terminal exactly once, with no gap and no chain break, and each
 //! terminal's `acked_through` must equal its last seq.
 
-use std::io::{BufRead, BufReader, Read, Write};
+mod support;
+
+use std::io::{Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Stdio;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::thread;
@@ -20,6 +22,7 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use lotline::journal::{EventBody, EventKind, Journal};
 use lotline::sync::{Enrollment, SyncClient, upload_pending};
+use support::{ServerProcess, add_device, serve, server_command};
 
 /// Events each terminal records during the run.
 const EVENTS_PER_TERMINAL: u64 = 150;
@@ -131,48 +134,22 @@ fn handle(client: TcpStream, upstream: SocketAddr, fault: Fault) {
     }
 }
 
-/// The server process on a fixed port.
-struct Server {
-    child: Child,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn server_command(dir: &Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_lotline-server"));
-    command
-        .arg("--data-dir")
-        .arg(dir)
-        .env_remove("LOTLINE_SERVER_DB")
-        .env("XDG_CONFIG_HOME", dir);
-    command
-}
-
-/// Starts the server on `listen` and returns it with its address.
-fn serve(dir: &Path, listen: &str) -> (Server, SocketAddr) {
+/// Starts the server on `listen` and returns it with its address; a
+/// restart on the same port retries while the old process lets it go.
+fn start_server(dir: &Path, listen: &str) -> (ServerProcess, SocketAddr) {
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
-        let mut child = server_command(dir)
-            .args(["serve", "--listen", listen])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut first = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut first)
-            .unwrap();
-        if let Some(base) = first.trim().strip_prefix("listening on http://") {
-            return (Server { child }, base.parse().unwrap());
+        let mut command = server_command(dir);
+        command.stderr(Stdio::null());
+        if let Some(server) = serve(command, listen) {
+            let address = server
+                .base
+                .strip_prefix("http://")
+                .expect("plain HTTP")
+                .parse()
+                .unwrap();
+            return (server, address);
         }
-        // The old process may still hold the port for a moment.
-        let _ = child.kill();
-        let _ = child.wait();
         assert!(Instant::now() < deadline, "the server did not restart");
         thread::sleep(Duration::from_millis(100));
     }
@@ -189,13 +166,7 @@ fn enroll(server_dir: &Path, server: SocketAddr, proxy: SocketAddr, n: usize) ->
     let dir = tempfile::tempdir().unwrap();
     let journal_path = dir.path().join("journal.sqlite");
     let journal = Journal::open(&journal_path).unwrap();
-    let name = format!("terminal-{n}");
-    let out = server_command(server_dir)
-        .args(["device", "add", &name])
-        .output()
-        .unwrap();
-    let code = String::from_utf8(out.stdout).unwrap();
-    let code = code.trim().rsplit(' ').next().unwrap().to_owned();
+    let code = add_device(server_dir, &format!("terminal-{n}"));
     // Enrollment goes straight to the server; the uploads go through the
     // proxy.
     let direct = SyncClient::new(&format!("http://{server}"), None).unwrap();
@@ -259,7 +230,7 @@ fn sync_until_settled(terminal: &Terminal, appending: &AtomicBool) -> usize {
 #[test]
 fn every_event_arrives_exactly_once_through_faults_and_a_server_restart() {
     let server_dir = tempfile::tempdir().unwrap();
-    let (server, address) = serve(server_dir.path(), "127.0.0.1:0");
+    let (server, address) = start_server(server_dir.path(), "127.0.0.1:0");
     let proxy = Proxy::start(address);
     let terminals: Vec<Arc<Terminal>> = (0..TERMINALS)
         .map(|n| Arc::new(enroll(server_dir.path(), address, proxy.address, n)))
@@ -289,7 +260,7 @@ fn every_event_arrives_exactly_once_through_faults_and_a_server_restart() {
     );
     drop(server);
     thread::sleep(Duration::from_millis(200));
-    let (server, _) = serve(server_dir.path(), &address.to_string());
+    let (server, _) = start_server(server_dir.path(), &address.to_string());
 
     for appender in appenders {
         appender.join().unwrap();

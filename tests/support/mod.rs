@@ -1,8 +1,11 @@
-//! Shared by the `server_*` integration tests: event chains, and fresh
-//! databases of both backends.
+//! Shared by the server and sync integration tests: event chains, fresh
+//! databases of both backends, and `lotline-server` as a child process.
 
 #![allow(dead_code)] // each test crate uses its own part of this
 
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 
 use chrono::DateTime;
@@ -110,4 +113,70 @@ async fn admin_sql(statement: &str) {
     client.batch_execute(statement).await.unwrap();
     drop(client);
     let _ = driver.await;
+}
+
+/// `lotline-server --data-dir DIR`, with no database override from the
+/// environment.
+pub fn server_command(dir: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_lotline-server"));
+    command
+        .arg("--data-dir")
+        .arg(dir)
+        .env_remove("LOTLINE_SERVER_DB")
+        .env("XDG_CONFIG_HOME", dir);
+    command
+}
+
+/// `lotline-server device add NAME`: the one-time code it prints.
+pub fn add_device(dir: &Path, name: &str) -> String {
+    let out = server_command(dir)
+        .args(["device", "add", name])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    text.trim().rsplit(' ').next().unwrap().to_owned()
+}
+
+/// A running `lotline-server serve`, killed when dropped.
+pub struct ServerProcess {
+    /// The process (its stderr is the caller's to take).
+    pub child: Child,
+    /// Its base URL, `http://127.0.0.1:PORT`.
+    pub base: String,
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Runs `command` (a [`server_command`], its stderr set by the caller)
+/// with `serve --listen LISTEN` and waits for the address it announces;
+/// None when it does not announce one (e.g. the port is still taken).
+pub fn serve(mut command: Command, listen: &str) -> Option<ServerProcess> {
+    let mut child = command
+        .args(["serve", "--listen", listen])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let base = first
+        .trim()
+        .strip_prefix("listening on ")
+        .map(str::to_owned);
+    let process = ServerProcess {
+        child,
+        base: base.clone().unwrap_or_default(),
+    };
+    base.map(|_| process)
 }
