@@ -416,3 +416,43 @@ async fn reference_changes_since_a_cursor() {
         .unwrap();
     assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
 }
+
+/// A device whose clock is days behind: its events are stored all the
+/// same, and the reply flags the skew; a clock within tolerance is not
+/// flagged.
+#[tokio::test]
+async fn a_skewed_device_clock_is_flagged_not_refused() {
+    let server = start(None).await;
+    let token = server.enroll("dock-9", "dev-9").await;
+    let events = chain("dev-9", 2);
+    let post = |date: String, events: Vec<lotline::journal::Event>| {
+        reqwest::Client::new()
+            .post(server.url("/v1/devices/dev-9/events"))
+            .header("content-encoding", "gzip")
+            .header("content-type", "application/json")
+            .header("date", date)
+            .bearer_auth(&token)
+            .body(gzip_json(&wire("dev-9", &events)))
+            .send()
+    };
+    let three_days_ago = chrono::Utc::now() - chrono::Duration::days(3);
+    let (status, r) = reply(
+        post(three_days_ago.to_rfc2822(), events[..1].to_vec())
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!((status, r.stored), (StatusCode::OK, 1));
+    let skew = r.clock_skew_seconds.expect("skew flagged");
+    assert!((259_000..=260_000).contains(&skew), "{skew}");
+    let (status, r) = reply(
+        post(chrono::Utc::now().to_rfc2822(), events.clone())
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (status, r.stored, r.clock_skew_seconds),
+        (StatusCode::OK, 1, None)
+    );
+}

@@ -140,6 +140,14 @@ fn print_report(out: &mut impl Write, report: &UploadReport) -> Result<()> {
         report.acked_through,
         report.pending
     )?;
+    if let Some(skew) = report.clock_skew_seconds {
+        writeln!(
+            out,
+            "Warning: this terminal's clock is {} s {} the server's; events keep the terminal's time and the server records its own beside it — set the clock",
+            skew.abs(),
+            if skew > 0 { "behind" } else { "ahead of" }
+        )?;
+    }
     if report.chain_breaks > 0 {
         writeln!(
             out,

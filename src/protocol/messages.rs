@@ -33,6 +33,12 @@ pub struct IngestReply {
     /// Chain problems found in the events stored by this batch: stored
     /// anyway (they are evidence) and flagged for the administrators.
     pub chain_breaks: Vec<ChainBreak>,
+    /// How far the device's clock (the request's `Date` header) is behind
+    /// the server's, in seconds (negative: ahead), when it is off by more
+    /// than [`super::CLOCK_SKEW_TOLERANCE_SECONDS`]. The events are stored
+    /// all the same; the server keeps its own receive time beside theirs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clock_skew_seconds: Option<i64>,
 }
 
 /// A seq the server already holds with another hash: the device's journal

@@ -21,5 +21,10 @@ pub use wire_event::{FieldError, WireEvent};
 /// terminal or server would misread is a new version, never an edit.
 pub const PROTOCOL_VERSION: u32 = 1;
 
+/// A device clock further than this from the server's is flagged in the
+/// ingest reply and the server log: five minutes, well beyond network
+/// delays, well within what would mislead an audit.
+pub const CLOCK_SKEW_TOLERANCE_SECONDS: i64 = 300;
+
 /// The path prefix of this protocol version.
 pub const PATH_PREFIX: &str = "/v1";

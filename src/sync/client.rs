@@ -178,6 +178,8 @@ impl SyncClient {
             .bearer_auth(token)
             .header("content-type", "application/json")
             .header("content-encoding", "gzip")
+            // The device clock, so the server can flag a skewed one.
+            .header("date", chrono::Utc::now().to_rfc2822())
             .body(body);
         self.call(&url, request)
     }

@@ -25,6 +25,9 @@ pub struct UploadReport {
     pub acked_through: u64,
     /// Events still to send after the pass.
     pub pending: u64,
+    /// How far this terminal's clock is behind the server's (seconds;
+    /// negative: ahead), when the server flagged it.
+    pub clock_skew_seconds: Option<i64>,
 }
 
 /// Uploads every unconfirmed event of `journal`, `batch_size` at a time.
@@ -65,6 +68,7 @@ pub fn upload_pending(
         report.stored += reply.stored;
         report.duplicates += reply.duplicates;
         report.chain_breaks += reply.chain_breaks.len() as u64;
+        report.clock_skew_seconds = reply.clock_skew_seconds;
         if reply.acked_through > last {
             return Err(SyncError::BadReply(format!(
                 "the server confirms seq {} but the batch ended at {last}",

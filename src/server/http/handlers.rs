@@ -99,7 +99,11 @@ pub async fn ingest(
     let batch: EventBatch = body::json(&headers, request, state.limits.max_body_bytes).await?;
     let batch = ValidBatch::new(&device_id, batch)
         .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e.why).field(e.field))?;
-    let reply = state.store.ingest(batch, received_at).await?;
+    let mut reply = state.store.ingest(batch, received_at).await?;
+    reply.clock_skew_seconds = clock_skew(&headers, received_at);
+    if let Some(skew) = reply.clock_skew_seconds {
+        tracing::warn!(device_id = %device_id, skew_seconds = skew, "device clock is off");
+    }
     tracing::info!(
         device_id = %device_id,
         stored = reply.stored,
@@ -118,6 +122,15 @@ pub async fn ingest(
         StatusCode::CONFLICT
     };
     Ok((status, Json(reply)).into_response())
+}
+
+/// How far behind the server's clock the request's `Date` header is, in
+/// seconds, when beyond the tolerance; None without a readable `Date`.
+fn clock_skew(headers: &HeaderMap, received_at: chrono::DateTime<chrono::Utc>) -> Option<i64> {
+    let sent = headers.get(axum::http::header::DATE)?.to_str().ok()?;
+    let sent = chrono::DateTime::parse_from_rfc2822(sent).ok()?;
+    let skew = (received_at - sent.with_timezone(&chrono::Utc)).num_seconds();
+    (skew.abs() > crate::protocol::CLOCK_SKEW_TOLERANCE_SECONDS).then_some(skew)
 }
 
 /// The query of `GET /v1/reference`.

@@ -146,7 +146,8 @@ pub fn spec() -> Value {
                         "stored": { "type": "integer" },
                         "duplicates": { "type": "integer" },
                         "conflicts": { "type": "array", "items": schema("Conflict") },
-                        "chain_breaks": { "type": "array", "items": schema("ChainBreak") }
+                        "chain_breaks": { "type": "array", "items": schema("ChainBreak") },
+                        "clock_skew_seconds": { "type": "integer" }
                     }
                 },
                 "EnrollRequest": {
