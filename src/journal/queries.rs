@@ -133,6 +133,17 @@ impl Journal {
         Ok(out)
     }
 
+    /// The first expiry recorded for a lot (None: never seen, or seen
+    /// without one): one indexed read, for the checks on every scan.
+    pub fn lot_expiry(&self, gtin: &str, lot: Option<&str>) -> Result<Option<NaiveDate>> {
+        let expiry: Option<Option<String>> = self
+            .conn
+            .prepare_cached("SELECT expiry FROM lots WHERE gtin = ?1 AND lot = ?2")?
+            .query_row([gtin, lot.unwrap_or("")], |row| row.get(0))
+            .optional()?;
+        parse_expiry(gtin, expiry.flatten())
+    }
+
     /// Status, expiry, stock and history of one lot; None when the journal
     /// has never seen it.
     pub fn lot_lookup(&self, gtin: &str, lot: Option<&str>) -> Result<Option<LotReport>> {

@@ -20,11 +20,9 @@ pub(super) fn check(
     verb: &str,
 ) -> StepResult<Option<NaiveDate>> {
     let what = describe(product, lot);
-    let report = ctx.journal.lot_lookup(&product.gtin, lot)?;
-    let status = match &report {
-        Some(r) => r.status.clone(),
-        None => ctx.journal.lot_status(&product.gtin, lot)?,
-    };
+    // Two point lookups, not a lot lookup: this runs on every outbound
+    // scan, and a busy lot has thousands of events.
+    let status = ctx.journal.lot_status(&product.gtin, lot)?;
     if let Some(status) = status.filter(|s| matches!(s.state, LotState::Held | LotState::Recalled))
     {
         return refuse(format!(
@@ -33,7 +31,7 @@ pub(super) fn check(
             status.reason.map(|r| format!(" ({r})")).unwrap_or_default()
         ));
     }
-    let expiry = report.and_then(|r| r.expiry).or(label_expiry);
+    let expiry = ctx.journal.lot_expiry(&product.gtin, lot)?.or(label_expiry);
     if let Some(expiry) = expiry {
         let left = (expiry - ctx.today).num_days();
         if left < 0 {

@@ -227,9 +227,10 @@ fn checked_pick(
     }
     let here = ctx
         .journal
-        .lot_lookup(&product.gtin, item.lot.as_deref())?
-        .and_then(|r| r.stock.into_iter().find(|(code, _)| code == &at.code))
-        .map_or(0, |(_, quantity)| quantity);
+        .stock_at(&at.code)?
+        .into_iter()
+        .find(|(gtin, lot, _)| gtin == &product.gtin && *lot == item.lot)
+        .map_or(0, |(_, _, quantity)| quantity);
     let quantity = item.count.or(task.keyed).unwrap_or(1);
     if quantity > open {
         return refuse(format!(
