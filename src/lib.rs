@@ -10,6 +10,7 @@
 //! * [`workflow`] is the engine behind every task (sign-in, receive,
 //!   putaway, pick, pack, ship, counts, returns, holds, lot lookup, undo):
 //!   scans and actions in, feedback out.
+//! * [`backoff`] is the doubling retry delay devices and sync share.
 //! * [`config`] finds and reads the TOML configuration and the data directory;
 //!   [`workflow_config`] is its `[workflow]` section.
 //! * [`devices`] runs scanners, readers and the simulator on their own
@@ -23,6 +24,7 @@
 //! * [`cli`] implements the terminal's subcommands.
 //! * [`ui`] is the Slint glue for the touchscreen window.
 
+pub mod backoff;
 pub mod cli;
 pub mod config;
 pub mod devices;

@@ -6,7 +6,6 @@ use std::net::TcpListener;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
-use std::time::Duration;
 
 use anyhow::{Context, Result};
 use crossbeam_channel::Sender;
@@ -16,38 +15,7 @@ use super::event::DeviceEvent;
 use super::session::{Session, SessionEnd};
 use super::status::{DeviceStatus, LinkState, StatusBoard};
 use super::{hid, rfid_reader, serial, simulator};
-
-/// The reconnect delay: doubles after each failure up to a ceiling, back to
-/// the minimum after a successful connection.
-#[derive(Debug, Clone)]
-pub struct Backoff {
-    min: Duration,
-    max: Duration,
-    next: Duration,
-}
-
-impl Backoff {
-    /// A backoff from `min` up to `max`.
-    pub fn new(min: Duration, max: Duration) -> Backoff {
-        Backoff {
-            min,
-            max,
-            next: min,
-        }
-    }
-
-    /// The delay to wait now; the following one is twice as long.
-    pub fn next_delay(&mut self) -> Duration {
-        let delay = self.next;
-        self.next = (self.next * 2).min(self.max);
-        delay
-    }
-
-    /// The device connected: start again from the minimum.
-    pub fn reset(&mut self) {
-        self.next = self.min;
-    }
-}
+use crate::backoff::Backoff;
 
 /// One configured device, ready to open (again).
 #[derive(Debug)]
@@ -193,19 +161,4 @@ fn supervise(spec: &DeviceSpec, session: &Session, board: &StatusBoard, mut back
         }
     }
     board.set_state(session.name(), LinkState::Stopped);
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn backoff_doubles_to_the_ceiling_and_resets() {
-        let ms = Duration::from_millis;
-        let mut b = Backoff::new(ms(100), ms(500));
-        let delays: Vec<_> = (0..5).map(|_| b.next_delay()).collect();
-        assert_eq!(delays, [ms(100), ms(200), ms(400), ms(500), ms(500)]);
-        b.reset();
-        assert_eq!(b.next_delay(), ms(100));
-    }
 }

@@ -8,9 +8,7 @@ use std::time::Duration;
 /// Delays between failed sync passes.
 #[derive(Debug, Clone)]
 pub struct Backoff {
-    base: Duration,
-    ceiling: Duration,
-    failures: u32,
+    caps: crate::backoff::Backoff,
     state: u64,
 }
 
@@ -19,27 +17,21 @@ impl Backoff {
     /// drives the jitter (anything; tests pass a fixed one).
     pub fn new(base: Duration, ceiling: Duration, seed: u64) -> Backoff {
         Backoff {
-            base,
-            ceiling,
-            failures: 0,
+            caps: crate::backoff::Backoff::new(base, ceiling),
             state: seed | 1,
         }
     }
 
-    /// The delay after one more failure.
+    /// The delay after one more failure: uniform below the doubling cap.
     pub fn next_delay(&mut self) -> Duration {
-        let cap = self
-            .base
-            .saturating_mul(1u32 << self.failures.min(20))
-            .min(self.ceiling);
-        self.failures = self.failures.saturating_add(1);
+        let cap = self.caps.next_delay();
         let nanos = u64::try_from(cap.as_nanos()).unwrap_or(u64::MAX);
         Duration::from_nanos(self.random() % nanos.max(1))
     }
 
     /// Back to the first delay after a success.
     pub fn reset(&mut self) {
-        self.failures = 0;
+        self.caps.reset();
     }
 
     /// xorshift64*: enough to decorrelate terminals, no dependency.
