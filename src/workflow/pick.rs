@@ -13,7 +13,8 @@ use super::feedback::Feedback;
 use super::item::{Item, Scanned, describe, identify, keep_keyed, locate};
 use super::outbound_rules;
 use crate::journal::{
-    EventBody, EventKind, FefoCandidate, Location, LocationKind, Product, SalesOrder,
+    EventBody, EventKind, FefoCandidate, Location, LocationKind, OrderLineProgress, Product,
+    SalesOrder,
 };
 
 /// An open picking task.
@@ -280,17 +281,30 @@ fn open_quantity(ctx: &Context<'_>, order: &SalesOrder, gtin: &str) -> StepResul
 fn current_line(
     ctx: &Context<'_>,
     order: &SalesOrder,
-) -> StepResult<Option<(crate::journal::OrderLineProgress, Product)>> {
-    let shorts = ctx.journal.short_picks(&order.number)?;
-    for line in ctx.journal.sales_order_progress(&order.number)? {
-        if line.ordered - line.picked <= 0 || shorts.iter().any(|s| s.gtin == line.gtin) {
-            continue;
-        }
+) -> StepResult<Option<(OrderLineProgress, Product)>> {
+    for line in open_lines(ctx, order, None)? {
         if let Some(product) = ctx.journal.product(&line.gtin)? {
             return Ok(Some((line, product)));
         }
     }
     Ok(None)
+}
+
+/// The order's lines still to pick, in order: not fully picked, not closed
+/// short, and not `closed` (a short being recorded in this very step).
+fn open_lines(
+    ctx: &Context<'_>,
+    order: &SalesOrder,
+    closed: Option<&str>,
+) -> StepResult<Vec<OrderLineProgress>> {
+    let shorts = ctx.journal.short_picks(&order.number)?;
+    let mut lines = ctx.journal.sales_order_progress(&order.number)?;
+    lines.retain(|line| {
+        line.ordered > line.picked
+            && closed != Some(line.gtin.as_str())
+            && !shorts.iter().any(|s| s.gtin == line.gtin)
+    });
+    Ok(lines)
 }
 
 /// The FEFO candidate to pick first: earliest expiry first (see
@@ -321,14 +335,8 @@ fn next_pick_after(
     order: &SalesOrder,
     closed: Option<&str>,
 ) -> StepResult<String> {
-    let shorts = ctx.journal.short_picks(&order.number)?;
-    for line in ctx.journal.sales_order_progress(&order.number)? {
+    if let Some(line) = open_lines(ctx, order, closed)?.into_iter().next() {
         let open = line.ordered - line.picked;
-        let shorted =
-            closed == Some(line.gtin.as_str()) || shorts.iter().any(|s| s.gtin == line.gtin);
-        if open <= 0 || shorted {
-            continue;
-        }
         let Some(product) = ctx.journal.product(&line.gtin)? else {
             return Ok(format!(
                 "Next: {open} of GTIN {}, which is not in the product list",
