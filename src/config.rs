@@ -36,6 +36,8 @@ pub struct Config {
     pub workflow: WorkflowConfig,
     /// Scanners, readers and simulators to open (see `docs/devices.md`).
     pub devices: crate::devices::DevicesConfig,
+    /// `[site]`: how the server's exports name the site.
+    pub site: crate::site_config::SiteConfig,
 }
 
 impl Default for Config {
@@ -46,6 +48,7 @@ impl Default for Config {
             language: None,
             workflow: WorkflowConfig::default(),
             devices: crate::devices::DevicesConfig::default(),
+            site: crate::site_config::SiteConfig::default(),
         }
     }
 }
@@ -129,6 +132,10 @@ pub fn parse(text: &str, path: &Path) -> Result<Config> {
         .devices
         .validate()
         .map_err(|why| anyhow::anyhow!("invalid configuration file {}: {why}", path.display()))?;
+    config
+        .site
+        .validate()
+        .with_context(|| format!("invalid configuration file {}", path.display()))?;
     Ok(config)
 }
 

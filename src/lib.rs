@@ -12,7 +12,8 @@
 //!   scans and actions in, feedback out.
 //! * [`backoff`] is the doubling retry delay devices and sync share.
 //! * [`config`] finds and reads the TOML configuration and the data directory;
-//!   [`workflow_config`] is its `[workflow]` section.
+//!   [`workflow_config`] is its `[workflow]` section, [`site_config`] its
+//!   `[site]` section.
 //! * [`devices`] runs scanners, readers and the simulator on their own
 //!   threads and delivers their reads as events.
 //! * [`protocol`] is the wire format between terminals and the server;
@@ -33,6 +34,7 @@ pub mod logging;
 pub mod protocol;
 pub mod scan;
 pub mod server;
+pub mod site_config;
 pub mod sync;
 pub mod traceability;
 pub mod ui;

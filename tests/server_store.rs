@@ -4,11 +4,12 @@
 
 mod support;
 
+use lotline::journal::{Event, EventBody, EventKind};
 use lotline::journal::{LotState, LotStatus, Party, Product, ReferenceData};
 use lotline::protocol::ChainBreakKind;
 use lotline::server::secrets::SecretHash;
 use lotline::server::store::{EnrollOutcome, Store, StoreError};
-use support::{TestDb, batch, chain};
+use support::{TestDb, batch, chain, chain_of, recorded_at};
 
 /// Adds and enrolls device `name` as `dev`; returns its token hash.
 async fn enrolled(store: &dyn Store, name: &str, dev: &str) -> SecretHash {
@@ -262,6 +263,95 @@ async fn reference_changes_follow_the_cursor(db: &TestDb) {
     );
 }
 
+/// Seqs of `events`, sorted.
+fn seqs(events: &[Event]) -> Vec<u64> {
+    let mut seqs: Vec<u64> = events.iter().map(|e| e.seq).collect();
+    seqs.sort_unstable();
+    seqs
+}
+
+async fn reports_read_a_lots_events_a_period_and_a_carton(db: &TestDb) {
+    let store = db.open().await;
+    enrolled(store.as_ref(), "pack-1", "dev").await;
+    const GTIN: &str = "09506000134352";
+    let body = |kind, lot: Option<&str>, sscc: Option<&str>, quantity, expiry: Option<&str>| {
+        let mut b = EventBody::new("badge-7", kind);
+        b.gtin = lot.map(|_| GTIN.to_owned());
+        b.lot = lot.filter(|l| !l.is_empty()).map(str::to_owned);
+        b.sscc = sscc.map(str::to_owned);
+        b.quantity = quantity;
+        b.expiry = expiry.map(|d| d.parse().unwrap());
+        b.purchase_order = Some("PO-1".into());
+        b
+    };
+    use EventKind::{Packing, Receiving, Shipping};
+    let mut bodies = vec![
+        body(Receiving, Some("A"), None, 10, Some("2026-12-01")), // 1
+        body(Receiving, Some("B"), None, 5, Some("2027-06-01")),  // 2
+        body(Packing, Some("A"), Some("S1"), 4, None),            // 3
+        body(Packing, Some("B"), Some("S1"), 2, None),            // 4
+        body(Shipping, None, Some("S1"), 1, None),                // 5: the carton, whole
+        body(Receiving, Some(""), None, 1, None),                 // 6: no lot
+        body(Shipping, None, Some("S2"), 1, None),                // 7: another carton
+    ];
+    // 8: packing lot B (seq 4) undone: a correction copying its body.
+    bodies.push(EventBody {
+        quantity: 0,
+        ..bodies[3].clone()
+    });
+    let mut events = chain_of("dev", bodies);
+    events[7].body.correction_of = Some(events[3].event_id);
+    events[7].hash = events[7].compute_hash();
+    store
+        .ingest(batch("dev", &events), chrono::Utc::now())
+        .await
+        .unwrap();
+
+    let lot_a = store.lot_events(GTIN, Some("A")).await.unwrap();
+    assert_eq!(seqs(&lot_a), [1, 3, 5]);
+    for read in &lot_a {
+        assert_eq!(
+            read,
+            &events[read.seq as usize - 1],
+            "read back exactly as stored"
+        );
+    }
+    let lot_b = store.lot_events(GTIN, Some("B")).await.unwrap();
+    assert_eq!(seqs(&lot_b), [2, 4, 5, 8]);
+    assert_eq!(seqs(&store.lot_events(GTIN, None).await.unwrap()), [6]);
+    assert!(store.lot_events(GTIN, Some("Z")).await.unwrap().is_empty());
+
+    // Seqs 3 and 4 by device time, and the correction of 4 recorded later.
+    let period = store
+        .period_events(recorded_at(3), recorded_at(5))
+        .await
+        .unwrap();
+    assert_eq!(seqs(&period), [3, 4, 8]);
+    assert!(
+        store
+            .period_events(recorded_at(9), recorded_at(20))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    assert_eq!(seqs(&store.carton_packing("S1").await.unwrap()), [3, 4, 8]);
+    assert!(store.carton_packing("S2").await.unwrap().is_empty());
+
+    let by = |date: &str| date.parse::<chrono::NaiveDate>().unwrap();
+    let a = (GTIN.to_owned(), Some("A".to_owned()));
+    let b = (GTIN.to_owned(), Some("B".to_owned()));
+    assert_eq!(store.lots_expiring_by(by("2026-11-30")).await.unwrap(), []);
+    assert_eq!(
+        store.lots_expiring_by(by("2026-12-01")).await.unwrap(),
+        std::slice::from_ref(&a)
+    );
+    assert_eq!(
+        store.lots_expiring_by(by("2030-01-01")).await.unwrap(),
+        [a, b]
+    );
+}
+
 /// Runs each behaviour against both backends, one test per pair.
 macro_rules! conformance {
     ($($behaviour:ident),* $(,)?) => {
@@ -298,4 +388,5 @@ conformance!(
     chain_breaks_are_flagged_and_listed,
     reopening_keeps_everything,
     reference_changes_follow_the_cursor,
+    reports_read_a_lots_events_a_period_and_a_carton,
 );

@@ -8,12 +8,19 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::Context;
+use chrono::{DateTime, NaiveDate, Utc};
 use clap::{Parser, Subcommand};
+use lotline::config::Settings;
 use lotline::journal::{LotState, LotStatus, ReferenceData};
+use lotline::server::reports;
 use lotline::server::secrets::{enrollment_code_hash, new_enrollment_code};
 use lotline::server::store::{self, Store};
 use lotline::server::tls::TlsFiles;
 use lotline::server::{AppState, Limits};
+use lotline::site_config::SiteConfig;
+use lotline::traceability::epcis::EpcisOptions;
+use lotline::traceability::expiry::ExpiringLot;
+use lotline::traceability::fsma204::Fsma204Options;
 use lotline::traceability::reference_import::{Import, ImportKind};
 
 /// The database file's name in the data directory (the default `--db`).
@@ -72,6 +79,42 @@ enum Command {
     Recall(LotStatusArgs),
     /// Release a held lot: usable again.
     Release(LotStatusArgs),
+    /// Recall trace of a lot: receipts and suppliers, cartons, shipments
+    /// and customers, stock left.
+    Trace {
+        /// The product's GTIN-14.
+        gtin: String,
+        /// The lot (omit for goods without a lot).
+        lot: Option<String>,
+        /// json, csv or epcis (EPCIS 2.0 JSON-LD of the lot's events).
+        #[arg(long, value_enum, default_value_t = TraceFormat::Json)]
+        format: TraceFormat,
+    },
+    /// Lots in stock anywhere that expire within N days.
+    Expiry {
+        /// Horizon in days from today (the site's date).
+        #[arg(long, default_value_t = 30)]
+        days: u32,
+        /// text (a table) or json.
+        #[arg(long, value_enum, default_value_t = ExpiryFormat::Text)]
+        format: ExpiryFormat,
+    },
+    /// Export the events of a period: the FSMA 204 sortable spreadsheet
+    /// (CSV) or an EPCIS 2.0 JSON-LD document.
+    Export {
+        /// fsma204 or epcis.
+        #[arg(value_enum)]
+        kind: ExportKind,
+        /// First day (YYYY-MM-DD, the site's date), inclusive.
+        #[arg(long)]
+        from: NaiveDate,
+        /// Last day (YYYY-MM-DD, the site's date), inclusive.
+        #[arg(long)]
+        to: NaiveDate,
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
     /// Print the version.
     Version,
 }
@@ -89,6 +132,28 @@ struct LotStatusArgs {
     /// Who decides (kept with the status).
     #[arg(long, default_value = "lotline-server")]
     by: String,
+}
+
+/// `trace --format`.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum TraceFormat {
+    Json,
+    Csv,
+    Epcis,
+}
+
+/// `expiry --format`.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum ExpiryFormat {
+    Text,
+    Json,
+}
+
+/// `export KIND`.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum ExportKind {
+    Fsma204,
+    Epcis,
 }
 
 #[derive(Debug, Subcommand)]
@@ -160,11 +225,46 @@ async fn run(cli: ServerCli) -> anyhow::Result<()> {
         Command::Hold(args) => set_lot_state(&cli, args, LotState::Held).await,
         Command::Recall(args) => set_lot_state(&cli, args, LotState::Recalled).await,
         Command::Release(args) => set_lot_state(&cli, args, LotState::Released).await,
+        Command::Trace { gtin, lot, format } => {
+            let (settings, store) = open(&cli).await?;
+            let text = trace(&settings.config.site, store.as_ref(), gtin, lot, *format).await?;
+            print!("{text}");
+            Ok(())
+        }
+        Command::Expiry { days, format } => {
+            let (settings, store) = open(&cli).await?;
+            let today = Utc::now()
+                .with_timezone(&settings.config.site.offset()?)
+                .date_naive();
+            let lots = reports::expiring(store.as_ref(), today, *days).await?;
+            print!("{}", expiry_text(&lots, *days, *format)?);
+            Ok(())
+        }
+        Command::Export {
+            kind,
+            from,
+            to,
+            output,
+        } => {
+            let (settings, store) = open(&cli).await?;
+            let text = export(&settings.config.site, store.as_ref(), *kind, *from, *to).await?;
+            match output {
+                Some(path) => std::fs::write(path, &text)
+                    .with_context(|| format!("writing {}", path.display()))?,
+                None => print!("{text}"),
+            }
+            Ok(())
+        }
     }
 }
 
 /// Reads the configuration, starts logging and opens the `--db` storage.
 async fn open_store(cli: &ServerCli) -> anyhow::Result<Arc<dyn Store>> {
+    Ok(open(cli).await?.1)
+}
+
+/// [`open_store`], keeping the settings (the reports need `[site]`).
+async fn open(cli: &ServerCli) -> anyhow::Result<(Settings, Arc<dyn Store>)> {
     let settings = lotline::config::load(cli.config.as_deref(), cli.data_dir.as_deref())?;
     lotline::logging::init(&settings.config.log);
     let url = cli.db.clone().unwrap_or_else(|| {
@@ -173,9 +273,127 @@ async fn open_store(cli: &ServerCli) -> anyhow::Result<Arc<dyn Store>> {
             settings.data_dir.join(DEFAULT_DB_FILE).display()
         )
     });
-    store::open(&url)
+    let store = store::open(&url)
         .await
-        .with_context(|| format!("opening the database {}", redact(&url)))
+        .with_context(|| format!("opening the database {}", redact(&url)))?;
+    Ok((settings, store))
+}
+
+/// Checks a GTIN-14 typed by an administrator.
+fn gtin14(gtin: &str) -> anyhow::Result<&str> {
+    let gtin = gtin.trim();
+    if gtin.len() != 14 || !gtin.bytes().all(|b| b.is_ascii_digit()) {
+        anyhow::bail!("{gtin:?} is not a GTIN-14 (14 digits)");
+    }
+    Ok(gtin)
+}
+
+/// The EPCIS export options of the site.
+fn epcis_options(site: &SiteConfig) -> anyhow::Result<EpcisOptions> {
+    Ok(EpcisOptions {
+        prefixes: site.prefixes()?,
+        base_uri: site.required_base_uri()?.to_owned(),
+        offset: site.offset()?,
+        created_at: Utc::now(),
+    })
+}
+
+/// `trace GTIN [LOT] --format …`: the report as text to print.
+async fn trace(
+    site: &SiteConfig,
+    store: &dyn Store,
+    gtin: &str,
+    lot: &Option<String>,
+    format: TraceFormat,
+) -> anyhow::Result<String> {
+    let gtin = gtin14(gtin)?;
+    let lot = lot.as_deref().map(str::trim).filter(|l| !l.is_empty());
+    Ok(match format {
+        TraceFormat::Json => {
+            let report = reports::lot_trace(store, gtin, lot).await?;
+            serde_json::to_string_pretty(&report)? + "\n"
+        }
+        TraceFormat::Csv => reports::lot_trace(store, gtin, lot).await?.to_csv()?,
+        TraceFormat::Epcis => {
+            let document = reports::lot_epcis(store, gtin, lot, &epcis_options(site)?).await?;
+            serde_json::to_string_pretty(&document)? + "\n"
+        }
+    })
+}
+
+/// `expiry`: the lots as a table or JSON.
+fn expiry_text(lots: &[ExpiringLot], days: u32, format: ExpiryFormat) -> anyhow::Result<String> {
+    use std::fmt::Write as _;
+    if let ExpiryFormat::Json = format {
+        return Ok(serde_json::to_string_pretty(lots)? + "\n");
+    }
+    let mut out = String::new();
+    if lots.is_empty() {
+        writeln!(out, "no lot in stock expires within {days} day(s)")?;
+    } else {
+        writeln!(out, "EXPIRY\tDAYS LEFT\tGTIN\tLOT\tQUANTITY\tWHERE")?;
+    }
+    for lot in lots {
+        let places: Vec<String> = lot
+            .by_location
+            .iter()
+            .map(|(location, quantity)| format!("{location} {quantity}"))
+            .collect();
+        writeln!(
+            out,
+            "{}\t{}\t{}\t{}\t{} {}\t{}",
+            lot.expiry,
+            lot.days_left,
+            lot.gtin,
+            lot.lot.as_deref().unwrap_or("-"),
+            lot.quantity,
+            lot.unit,
+            places.join(", ")
+        )?;
+    }
+    Ok(out)
+}
+
+/// `export KIND --from --to`: the document for the site's days `from`
+/// through `to`.
+async fn export(
+    site: &SiteConfig,
+    store: &dyn Store,
+    kind: ExportKind,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> anyhow::Result<String> {
+    if to < from {
+        anyhow::bail!("--to {to} is before --from {from}");
+    }
+    let offset = site.offset()?;
+    let start_of = |day: NaiveDate| -> anyhow::Result<DateTime<Utc>> {
+        let local = day
+            .and_hms_opt(0, 0, 0)
+            .context("a day without a midnight")?;
+        Ok(local
+            .and_local_timezone(offset)
+            .single()
+            .context("an ambiguous local midnight")?
+            .with_timezone(&Utc))
+    };
+    let start = start_of(from)?;
+    let end = start_of(to.succ_opt().context("--to is the last day there is")?)?;
+    Ok(match kind {
+        ExportKind::Fsma204 => {
+            let options = Fsma204Options {
+                site_description: site.required_description()?.to_owned(),
+                offset,
+                period: None,
+            };
+            reports::fsma204_spreadsheet(store, start, end, &options).await?
+        }
+        ExportKind::Epcis => {
+            let document =
+                reports::epcis_document(store, start, end, &epcis_options(site)?).await?;
+            serde_json::to_string_pretty(&document)? + "\n"
+        }
+    })
 }
 
 async fn device(store: &dyn Store, command: &DeviceCommand) -> anyhow::Result<()> {
@@ -266,10 +484,7 @@ async fn set_lot_state(
     args: &LotStatusArgs,
     state: LotState,
 ) -> anyhow::Result<()> {
-    let gtin = args.gtin.trim();
-    if gtin.len() != 14 || !gtin.bytes().all(|b| b.is_ascii_digit()) {
-        anyhow::bail!("{gtin:?} is not a GTIN-14 (14 digits)");
-    }
+    let gtin = gtin14(&args.gtin)?;
     let lot = args.lot.trim();
     if lot.is_empty() {
         anyhow::bail!("the lot must not be empty");

@@ -10,7 +10,7 @@
 
 use std::collections::HashMap;
 
-use chrono::FixedOffset;
+use chrono::{DateTime, FixedOffset, Utc};
 use serde::Serialize;
 
 use super::cartons::carton_contents;
@@ -45,6 +45,11 @@ pub struct Fsma204Options {
     pub site_description: String,
     /// The site's time zone offset: event dates are local dates.
     pub offset: FixedOffset,
+    /// Rows only for events recorded (device time) in `[start, end)`;
+    /// None: every event. Events outside it still count as context: the
+    /// first receipt that gives a lot its source, the packing that says
+    /// what a carton shipped whole held.
+    pub period: Option<(DateTime<Utc>, DateTime<Utc>)>,
 }
 
 /// One row; field order is [`COLUMNS`].
@@ -85,7 +90,10 @@ pub fn spreadsheet(
     for event in history.events() {
         let b = &event.body;
         let exported = matches!(b.kind, EventKind::Receiving | EventKind::Shipping);
-        if !exported || b.quantity == 0 {
+        let in_period = options
+            .period
+            .is_none_or(|(start, end)| (start..end).contains(&event.recorded_at));
+        if !exported || !in_period || b.quantity == 0 {
             continue;
         }
         // The lots the event moved: its own, or a whole carton's.
@@ -238,6 +246,7 @@ mod tests {
         Fsma204Options {
             site_description: "Lotline DC1, 1 Dock Road, Leeds LS1 1AA".into(),
             offset: FixedOffset::west_opt(9 * 3600).unwrap(),
+            period: None,
         }
     }
 
@@ -314,5 +323,38 @@ mod tests {
         assert!(csv.contains("\"Yoghurt \"\"Greek\"\", 500 g\""));
         let (_, rows) = rows(&csv);
         assert_eq!(&rows[0][2], "Yoghurt \"Greek\", 500 g");
+    }
+
+    #[test]
+    fn a_period_keeps_rows_in_it_and_context_from_before_it() {
+        let all = events();
+        let shipments: Vec<&Event> = History::new(&all)
+            .events()
+            .iter()
+            .copied()
+            .filter(|e| e.body.kind == EventKind::Shipping && e.body.quantity != 0)
+            .collect();
+        let start = shipments[0].recorded_at;
+        let options = Fsma204Options {
+            period: Some((start, start + chrono::Duration::days(365))),
+            ..options()
+        };
+        let csv = spreadsheet(&all, &reference(), &options).unwrap();
+        let (_, in_period) = rows(&csv);
+        assert!(
+            in_period.iter().all(|r| &r[0] == "Shipping"),
+            "the receipts were before the period"
+        );
+        assert_eq!(in_period.len(), 3);
+        assert_eq!(
+            &in_period[0][12], "Hill Farm Dairy (GLN 0950600000101)",
+            "the lot's source still comes from its receipt before the period"
+        );
+        let nothing = Fsma204Options {
+            period: Some((start, start)),
+            ..options
+        };
+        let (_, none) = rows(&spreadsheet(&all, &reference(), &nothing).unwrap());
+        assert!(none.is_empty(), "an empty period has no rows");
     }
 }

@@ -19,20 +19,37 @@ pub const PG_URL: &str = "host=127.0.0.1 port=5432 user=postgres dbname=test";
 
 /// A correctly chained stream of `n` events of device `dev`, seq 1..=n.
 pub fn chain(dev: &str, n: u64) -> Vec<Event> {
-    let mut prev = ChainHash::GENESIS;
-    (1..=n)
-        .map(|seq| {
+    chain_of(
+        dev,
+        (1..=n).map(|seq| {
             let mut body = EventBody::new("badge-7", EventKind::Receiving);
             body.gtin = Some("09506000134352".into());
             body.lot = Some(format!("LOT{}", seq % 3));
             body.quantity = i64::try_from(seq).unwrap();
             body.to_location = Some("DOCK-1".into());
+            body
+        }),
+    )
+}
+
+/// The device time of seq `seq` in [`chain_of`]'s streams: one
+/// microsecond apart.
+pub fn recorded_at(seq: u64) -> DateTime<chrono::Utc> {
+    DateTime::from_timestamp_micros(1_800_000_000_000_000 + seq as i64).unwrap()
+}
+
+/// A correctly chained stream of device `dev` with `bodies`, seq 1, 2, …,
+/// recorded at [`recorded_at`] of its seq.
+pub fn chain_of(dev: &str, bodies: impl IntoIterator<Item = EventBody>) -> Vec<Event> {
+    let mut prev = ChainHash::GENESIS;
+    (1..)
+        .zip(bodies)
+        .map(|(seq, body)| {
             let mut e = Event {
                 event_id: uuid::Uuid::now_v7(),
                 device_id: dev.into(),
                 seq,
-                recorded_at: DateTime::from_timestamp_micros(1_800_000_000_000_000 + seq as i64)
-                    .unwrap(),
+                recorded_at: recorded_at(seq),
                 body,
                 prev_hash: prev,
                 hash: ChainHash::GENESIS,

@@ -5,6 +5,7 @@ mod body;
 mod error;
 mod handlers;
 mod openapi;
+mod reports;
 
 use std::sync::Arc;
 
@@ -69,6 +70,8 @@ pub fn routes() -> Vec<Route> {
             post(handlers::ingest),
         ),
         route("/v1/reference", Method::GET, get(handlers::reference)),
+        route("/v1/trace", Method::GET, get(reports::trace)),
+        route("/v1/expiry", Method::GET, get(reports::expiry)),
     ]
 }
 

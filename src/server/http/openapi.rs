@@ -57,7 +57,7 @@ pub fn spec() -> Value {
         "info": {
             "title": "lotline-server",
             "version": env!("CARGO_PKG_VERSION"),
-            "description": "Enrollment, event ingest and reference data for Lotline terminals. See docs/server.md."
+            "description": "Enrollment, event ingest, reference data and recall reports for Lotline terminals. See docs/server.md."
         },
         "paths": {
             "/v1/health": { "get": {
@@ -112,6 +112,42 @@ pub fn spec() -> Value {
                              "content": content("application/json", "ReferenceChanges") },
                     "401": problem("Missing, unknown or revoked token"),
                     "422": problem("The cursor is not one this server issued")
+                }
+            }},
+            "/v1/trace": { "get": {
+                "summary": "Recall trace of one lot: receipts, cartons, shipments, customers, stock",
+                "security": bearer,
+                "parameters": [
+                    { "name": "gtin", "in": "query", "required": true,
+                      "schema": { "type": "string", "pattern": "^[0-9]{14}$" } },
+                    { "name": "lot", "in": "query", "required": false,
+                      "description": "Absent: goods of the GTIN without a lot",
+                      "schema": { "type": "string" } },
+                    { "name": "format", "in": "query", "required": false,
+                      "schema": { "enum": ["json", "csv"], "default": "json" } }
+                ],
+                "responses": {
+                    "200": { "description": "The trace (CSV columns: docs/server-exports.md)",
+                             "content": {
+                                 "application/json": { "schema": schema("TraceReport") },
+                                 "text/csv": { "schema": { "type": "string" } }
+                             } },
+                    "401": problem("Missing, unknown or revoked token"),
+                    "422": problem("Invalid field (named in `field`)")
+                }
+            }},
+            "/v1/expiry": { "get": {
+                "summary": "Lots in stock that expire within N days, earliest first",
+                "security": bearer,
+                "parameters": [{ "name": "days", "in": "query", "required": false,
+                                 "schema": { "type": "integer", "minimum": 0, "maximum": 3650,
+                                             "default": 30 } }],
+                "responses": {
+                    "200": { "description": "The lots",
+                             "content": { "application/json": { "schema": {
+                                 "type": "array", "items": schema("ExpiringLot") } } } },
+                    "401": problem("Missing, unknown or revoked token"),
+                    "422": problem("Invalid field (named in `field`)")
                 }
             }}
         },
@@ -175,6 +211,28 @@ pub fn spec() -> Value {
                                 "lot_statuses": { "type": "array" }, "operators": { "type": "array" }
                             }
                         }
+                    }
+                },
+                "TraceReport": {
+                    "type": "object",
+                    "description": "See docs/server-exports.md (Recall trace).",
+                    "required": ["gtin", "receipts", "cartons", "shipments", "stock"],
+                    "properties": {
+                        "gtin": { "type": "string" }, "lot": nullable_text(),
+                        "product": nullable_text(), "expiry": nullable_text(),
+                        "receipts": { "type": "array" }, "cartons": { "type": "array" },
+                        "shipments": { "type": "array" }, "stock": { "type": "array" }
+                    }
+                },
+                "ExpiringLot": {
+                    "type": "object",
+                    "properties": {
+                        "gtin": { "type": "string" }, "lot": nullable_text(),
+                        "expiry": { "type": "string", "format": "date" },
+                        "days_left": { "type": "integer" }, "quantity": { "type": "integer" },
+                        "unit": { "type": "string" },
+                        "by_location": { "type": "object",
+                                         "additionalProperties": { "type": "integer" } }
                     }
                 },
                 "Health": {

@@ -15,11 +15,11 @@ mod sqlite;
 
 use std::sync::Arc;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
 use super::ingest::ValidBatch;
 use super::secrets::SecretHash;
-use crate::journal::ReferenceData;
+use crate::journal::{Event, ReferenceData};
 use crate::protocol::{ChainBreak, IngestReply, ReferenceChanges};
 use crate::traceability::reference_import::KnownKeys;
 
@@ -160,6 +160,22 @@ pub trait Store: Send + Sync + 'static {
     /// The stored products, suppliers and customers an import's orders
     /// may refer to.
     async fn known_keys(&self) -> Result<KnownKeys>;
+
+    /// Every event of lot `lot` of `gtin` (`None`: goods without a lot),
+    /// corrections included, and every event naming only the SSCC of a
+    /// carton the lot was packed into: all a recall trace reads. Any order.
+    async fn lot_events(&self, gtin: &str, lot: Option<&str>) -> Result<Vec<Event>>;
+
+    /// The events recorded (device time) in `[from, to)` and every
+    /// correction of one of them, whenever it was recorded. Any order.
+    async fn period_events(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<Event>>;
+
+    /// The packing events of the carton `sscc`: what it holds.
+    async fn carton_packing(&self, sscc: &str) -> Result<Vec<Event>>;
+
+    /// The lots (GTIN, lot) with an expiry date on or before `by` recorded
+    /// on some event: the candidates of the expiry report.
+    async fn lots_expiring_by(&self, by: NaiveDate) -> Result<Vec<(String, Option<String>)>>;
 }
 
 /// Opens the storage named by `--db`: `sqlite:PATH` or

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use bytes::BytesMut;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use tokio_postgres::NoTls;
 use tokio_postgres::types::{IsNull, ToSql, Type, to_sql_checked};
@@ -14,7 +14,7 @@ use tokio_postgres::types::{IsNull, ToSql, Type, to_sql_checked};
 use super::reference_rows::{self, KEYED_KINDS};
 use super::sql::{self, Cell};
 use super::{Credential, DeviceInfo, EnrollOutcome, Result, Store, StoreError};
-use crate::journal::{ChainHash, ReferenceData};
+use crate::journal::{ChainHash, Event, ReferenceData, iso_date};
 use crate::protocol::{ChainBreak, IngestReply, ReferenceChanges};
 use crate::server::ingest::{self, Head, ValidBatch};
 use crate::server::secrets::SecretHash;
@@ -72,6 +72,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     );",
     ),
     (2, sql::MIGRATION_REFERENCE),
+    (3, sql::MIGRATION_REPORT_INDEXES),
 ];
 
 /// Connections the pool keeps at most: enough for the server's workers
@@ -158,6 +159,20 @@ impl PostgresStore {
         }
         tx.commit().await?;
         Ok(())
+    }
+}
+
+impl sql::Columns for tokio_postgres::Row {
+    fn text(&self, index: usize) -> Result<Option<String>> {
+        Ok(self.try_get(index)?)
+    }
+
+    fn int(&self, index: usize) -> Result<i64> {
+        Ok(self.try_get(index)?)
+    }
+
+    fn bytes(&self, index: usize) -> Result<Vec<u8>> {
+        Ok(self.try_get(index)?)
     }
 }
 
@@ -380,5 +395,44 @@ impl Store for PostgresStore {
         Ok(reference_rows::known_keys(
             rows.iter().map(|r| (r.get(0), r.get(1))),
         ))
+    }
+
+    async fn lot_events(&self, gtin: &str, lot: Option<&str>) -> Result<Vec<Event>> {
+        let client = self.client().await?;
+        let rows = match lot {
+            Some(lot) => client.query(&sql::lot_events(), &[&gtin, &lot]).await?,
+            None => client.query(&sql::unlotted_events(), &[&gtin]).await?,
+        };
+        rows.iter().map(sql::read_event).collect()
+    }
+
+    async fn period_events(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<Event>> {
+        let rows = self
+            .client()
+            .await?
+            .query(
+                &sql::period_events(),
+                &[&sql::micros(from), &sql::micros(to)],
+            )
+            .await?;
+        rows.iter().map(sql::read_event).collect()
+    }
+
+    async fn carton_packing(&self, sscc: &str) -> Result<Vec<Event>> {
+        let rows = self
+            .client()
+            .await?
+            .query(&sql::carton_packing(), &[&sscc])
+            .await?;
+        rows.iter().map(sql::read_event).collect()
+    }
+
+    async fn lots_expiring_by(&self, by: NaiveDate) -> Result<Vec<(String, Option<String>)>> {
+        let rows = self
+            .client()
+            .await?
+            .query(sql::LOTS_EXPIRING_BY, &[&iso_date(by)])
+            .await?;
+        Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
     }
 }

@@ -6,7 +6,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::journal::{Event, iso_date};
+use crate::journal::{Event, EventBody, EventKind, iso_date};
 
 /// Creates the migrations ledger (the first statement on a new database).
 pub const CREATE_LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations \
@@ -85,6 +85,117 @@ pub const INSERT_EVENT: &str = "INSERT INTO events (device_id, seq, event_id, re
      from_location, to_location, purchase_order, sales_order, reason, correction_of, \
      prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, \
      $15, $16, $17, $18, $19, $20, $21, $22)";
+
+/// The columns an [`Event`] is read back from, in [`read_event`]'s order.
+const EVENT_COLUMNS: &str = "device_id, seq, event_id, recorded_at, operator, kind, gtin, lot, \
+     expiry, serial, sscc, quantity, unit, from_location, to_location, purchase_order, \
+     sales_order, reason, correction_of, prev_hash, hash";
+
+/// Migration 3 (both backends): the indexes the reports read through —
+/// cartons by SSCC (a carton shipped whole names only its SSCC), events by
+/// device time (exports of a period), corrections by the event they void,
+/// and expiry dates (the expiry report).
+pub const MIGRATION_REPORT_INDEXES: &str = "CREATE INDEX events_by_sscc ON events (sscc);
+    CREATE INDEX events_by_time ON events (recorded_at);
+    CREATE INDEX events_by_correction ON events (correction_of);
+    CREATE INDEX events_by_expiry ON events (expiry);";
+
+/// The events of lot `$2` of GTIN `$1`, and the events naming only the
+/// SSCC of a carton the lot was packed into (a carton shipped whole).
+pub fn lot_events() -> String {
+    format!(
+        "SELECT {EVENT_COLUMNS} FROM events WHERE gtin = $1 AND lot = $2 \
+         UNION ALL SELECT {EVENT_COLUMNS} FROM events WHERE gtin IS NULL AND sscc IN \
+         (SELECT sscc FROM events WHERE gtin = $1 AND lot = $2 AND kind = 'packing' \
+         AND sscc IS NOT NULL)"
+    )
+}
+
+/// [`lot_events`] for goods of GTIN `$1` without a lot.
+pub fn unlotted_events() -> String {
+    format!(
+        "SELECT {EVENT_COLUMNS} FROM events WHERE gtin = $1 AND lot IS NULL \
+         UNION ALL SELECT {EVENT_COLUMNS} FROM events WHERE gtin IS NULL AND sscc IN \
+         (SELECT sscc FROM events WHERE gtin = $1 AND lot IS NULL AND kind = 'packing' \
+         AND sscc IS NOT NULL)"
+    )
+}
+
+/// The events recorded (device time) in `[$1, $2)` and every correction of
+/// one of them, whenever recorded.
+pub fn period_events() -> String {
+    format!(
+        "SELECT {EVENT_COLUMNS} FROM events WHERE recorded_at >= $1 AND recorded_at < $2 \
+         UNION SELECT {EVENT_COLUMNS} FROM events WHERE correction_of IN \
+         (SELECT event_id FROM events WHERE recorded_at >= $1 AND recorded_at < $2)"
+    )
+}
+
+/// The packing events of the carton with SSCC `$1`.
+pub fn carton_packing() -> String {
+    format!("SELECT {EVENT_COLUMNS} FROM events WHERE kind = 'packing' AND sscc = $1")
+}
+
+/// The lots with an expiry date on or before `$1` (`YYYY-MM-DD`) recorded
+/// anywhere: the candidates of the expiry report.
+pub const LOTS_EXPIRING_BY: &str = "SELECT DISTINCT gtin, lot FROM events \
+     WHERE expiry IS NOT NULL AND expiry <= $1 AND gtin IS NOT NULL ORDER BY gtin, lot";
+
+/// A result row as both drivers can read it, by column index: the one
+/// thing a backend supplies so [`read_event`] decodes events once for both.
+pub trait Columns {
+    /// A TEXT column, possibly NULL.
+    fn text(&self, index: usize) -> super::Result<Option<String>>;
+    /// A BIGINT column.
+    fn int(&self, index: usize) -> super::Result<i64>;
+    /// A bytes column.
+    fn bytes(&self, index: usize) -> super::Result<Vec<u8>>;
+}
+
+/// The event stored in a row of [`EVENT_COLUMNS`], checking what the
+/// database cannot (ids, kinds, dates, hash lengths).
+pub fn read_event(row: &impl Columns) -> super::Result<Event> {
+    let corrupt = super::StoreError::Corrupt;
+    let required = |index: usize, name: &str| {
+        row.text(index)?
+            .ok_or_else(|| corrupt(format!("stored event without {name}")))
+    };
+    let uuid =
+        |text: &str| uuid::Uuid::parse_str(text).map_err(|_| corrupt(format!("event id {text:?}")));
+    let kind = required(5, "kind")?;
+    Ok(Event {
+        event_id: uuid(&required(2, "event_id")?)?,
+        device_id: required(0, "device_id")?,
+        seq: seq_from_i64(row.int(1)?)?,
+        recorded_at: from_micros(row.int(3)?)?,
+        body: EventBody {
+            operator: required(4, "operator")?,
+            kind: EventKind::from_name(&kind)
+                .ok_or_else(|| corrupt(format!("event kind {kind:?}")))?,
+            gtin: row.text(6)?,
+            lot: row.text(7)?,
+            expiry: row
+                .text(8)?
+                .map(|text| {
+                    chrono::NaiveDate::parse_from_str(&text, "%Y-%m-%d")
+                        .map_err(|_| corrupt(format!("expiry date {text:?}")))
+                })
+                .transpose()?,
+            serial: row.text(9)?,
+            sscc: row.text(10)?,
+            quantity: row.int(11)?,
+            unit: required(12, "unit")?,
+            from_location: row.text(13)?,
+            to_location: row.text(14)?,
+            purchase_order: row.text(15)?,
+            sales_order: row.text(16)?,
+            reason: row.text(17)?,
+            correction_of: row.text(18)?.as_deref().map(uuid).transpose()?,
+        },
+        prev_hash: hash_from_bytes(&row.bytes(19)?)?,
+        hash: hash_from_bytes(&row.bytes(20)?)?,
+    })
+}
 
 /// Migration 2 (both backends): reference records, one row each, stamped
 /// with the change cursor of the write that last set them, and the clock

@@ -8,14 +8,16 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::types::{ToSqlOutput, ValueRef};
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params, params_from_iter};
+use rusqlite::{
+    Connection, OptionalExtension, Params, TransactionBehavior, params, params_from_iter,
+};
 
 use super::reference_rows::{self, KEYED_KINDS};
 use super::sql::{self, Cell};
 use super::{Credential, DeviceInfo, EnrollOutcome, Result, Store, StoreError};
-use crate::journal::{ChainHash, ReferenceData};
+use crate::journal::{ChainHash, Event, ReferenceData, iso_date};
 use crate::protocol::{ChainBreak, IngestReply, ReferenceChanges};
 use crate::server::ingest::{self, Head, ValidBatch};
 use crate::server::secrets::SecretHash;
@@ -73,6 +75,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     );",
     ),
     (2, sql::MIGRATION_REFERENCE),
+    (3, sql::MIGRATION_REPORT_INDEXES),
 ];
 
 /// How long a call waits for another process holding the write lock (an
@@ -162,6 +165,31 @@ fn migrate(conn: &mut Connection) -> Result<()> {
 /// PostgreSQL.
 fn numbered(statement: &str) -> String {
     statement.replace('$', "?")
+}
+
+impl sql::Columns for rusqlite::Row<'_> {
+    fn text(&self, index: usize) -> Result<Option<String>> {
+        Ok(self.get(index)?)
+    }
+
+    fn int(&self, index: usize) -> Result<i64> {
+        Ok(self.get(index)?)
+    }
+
+    fn bytes(&self, index: usize) -> Result<Vec<u8>> {
+        Ok(self.get(index)?)
+    }
+}
+
+/// The events `statement` (in `$n` form) selects with `params`.
+fn select_events(conn: &Connection, statement: &str, params: impl Params) -> Result<Vec<Event>> {
+    let mut stmt = conn.prepare_cached(&numbered(statement))?;
+    let mut rows = stmt.query(params)?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.next()? {
+        out.push(sql::read_event(row)?);
+    }
+    Ok(out)
 }
 
 fn optional_time(micros: Option<i64>) -> Result<Option<DateTime<Utc>>> {
@@ -389,6 +417,39 @@ impl Store for SqliteStore {
                 .query_map(KEYED_KINDS, |r| Ok((r.get(0)?, r.get(1)?)))?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
             Ok(reference_rows::known_keys(stored))
+        })
+        .await
+    }
+
+    async fn lot_events(&self, gtin: &str, lot: Option<&str>) -> Result<Vec<Event>> {
+        let gtin = gtin.to_owned();
+        let lot = lot.map(ToOwned::to_owned);
+        self.run(move |conn| match lot {
+            Some(lot) => select_events(conn, &sql::lot_events(), params![gtin, lot]),
+            None => select_events(conn, &sql::unlotted_events(), params![gtin]),
+        })
+        .await
+    }
+
+    async fn period_events(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<Event>> {
+        let range = [sql::micros(from), sql::micros(to)];
+        self.run(move |conn| select_events(conn, &sql::period_events(), range))
+            .await
+    }
+
+    async fn carton_packing(&self, sscc: &str) -> Result<Vec<Event>> {
+        let sscc = sscc.to_owned();
+        self.run(move |conn| select_events(conn, &sql::carton_packing(), [sscc]))
+            .await
+    }
+
+    async fn lots_expiring_by(&self, by: NaiveDate) -> Result<Vec<(String, Option<String>)>> {
+        self.run(move |conn| {
+            let mut stmt = conn.prepare_cached(&numbered(sql::LOTS_EXPIRING_BY))?;
+            let lots = stmt
+                .query_map([iso_date(by)], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(lots)
         })
         .await
     }
