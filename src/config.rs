@@ -38,6 +38,8 @@ pub struct Config {
     pub devices: crate::devices::DevicesConfig,
     /// `[site]`: how the server's exports name the site.
     pub site: crate::site_config::SiteConfig,
+    /// `[sync]`: how often the background sync passes (see `docs/sync.md`).
+    pub sync: crate::sync::SyncConfig,
 }
 
 impl Default for Config {
@@ -49,6 +51,7 @@ impl Default for Config {
             workflow: WorkflowConfig::default(),
             devices: crate::devices::DevicesConfig::default(),
             site: crate::site_config::SiteConfig::default(),
+            sync: crate::sync::SyncConfig::default(),
         }
     }
 }
@@ -136,6 +139,10 @@ pub fn parse(text: &str, path: &Path) -> Result<Config> {
         .site
         .validate()
         .with_context(|| format!("invalid configuration file {}", path.display()))?;
+    config
+        .sync
+        .validate()
+        .map_err(|why| anyhow::anyhow!("invalid configuration file {}: {why}", path.display()))?;
     Ok(config)
 }
 
@@ -191,5 +198,11 @@ mod tests {
         let message = format!("{err:#}");
         assert!(message.contains("/etc/lotline.toml"), "{message}");
         assert!(message.contains("\"dock\""), "{message}");
+        let err = parse("[sync]\ninterval_seconds = 0\n", path).unwrap_err();
+        let message = format!("{err:#}");
+        assert!(message.contains("/etc/lotline.toml"), "{message}");
+        assert!(message.contains("sync.interval_seconds"), "{message}");
+        let sync = parse("[sync]\ninterval_seconds = 5\n", path).unwrap().sync;
+        assert_eq!((sync.interval_seconds, sync.batch_size), (5, 500));
     }
 }

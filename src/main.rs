@@ -10,6 +10,7 @@ use clap::Parser;
 use lotline::cli::{
     Cli, Command, config_cmd, decode, demo_data, devices_cmd, headless, journal_cmd, sync_cmd,
 };
+use lotline::sync::SyncService;
 use lotline::{config, journal, logging, scan, ui};
 
 fn main() -> ExitCode {
@@ -33,9 +34,14 @@ fn run() -> Result<ExitCode> {
     );
     match cli.command {
         None => {
-            let path = settings.data_dir.join(journal::FILE_NAME);
             let language = settings.config.language.as_deref();
-            ui::run(scan::DecodeOptions::now(), &path, language)?;
+            let sync = settings.config.sync.service_settings();
+            ui::run(
+                scan::DecodeOptions::now(),
+                &settings.data_dir,
+                language,
+                sync,
+            )?;
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Decode(args)) => {
@@ -69,7 +75,12 @@ fn run() -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Sync(args)) => {
-            let ok = sync_cmd::sync(&args, &settings.data_dir, &mut io::stdout().lock())?;
+            let ok = sync_cmd::sync(
+                &args,
+                &settings.data_dir,
+                &settings.config.sync,
+                &mut io::stdout().lock(),
+            )?;
             Ok(if ok {
                 ExitCode::SUCCESS
             } else {
@@ -92,11 +103,21 @@ fn run() -> Result<ExitCode> {
                 }
                 None => Box::new(BufReader::new(io::stdin())),
             };
+            // An enrolled terminal sends what it records as it goes.
+            let sync = SyncService::start_if_enrolled(
+                &settings.data_dir,
+                settings.config.sync.service_settings(),
+                None,
+            )?;
+            let nudger = sync.as_ref().map(SyncService::nudger);
+            let nudger = nudger.as_ref();
             if args.devices {
-                headless::run_with_devices(workflow, &path, &settings.config.devices, input, out)?;
+                let devices = &settings.config.devices;
+                headless::run_with_devices(workflow, &path, devices, input, out, nudger)?;
             } else {
-                headless::run(workflow, &path, input, out)?;
+                headless::run(workflow, &path, input, out, nudger)?;
             }
+            drop(sync);
             Ok(ExitCode::SUCCESS)
         }
     }

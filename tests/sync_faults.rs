@@ -13,7 +13,6 @@ mod support;
 use std::io::{Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::Stdio;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::thread;
@@ -22,7 +21,7 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use lotline::journal::{EventBody, EventKind, Journal};
 use lotline::sync::{Enrollment, SyncClient, upload_pending};
-use support::{ServerProcess, add_device, serve, server_command};
+use support::{add_device, start_server};
 
 /// Events each terminal records during the run.
 const EVENTS_PER_TERMINAL: u64 = 150;
@@ -131,27 +130,6 @@ fn handle(client: TcpStream, upstream: SocketAddr, fault: Fault) {
                 }
             }
         }
-    }
-}
-
-/// Starts the server on `listen` and returns it with its address; a
-/// restart on the same port retries while the old process lets it go.
-fn start_server(dir: &Path, listen: &str) -> (ServerProcess, SocketAddr) {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        let mut command = server_command(dir);
-        command.stderr(Stdio::null());
-        if let Some(server) = serve(command, listen) {
-            let address = server
-                .base
-                .strip_prefix("http://")
-                .expect("plain HTTP")
-                .parse()
-                .unwrap();
-            return (server, address);
-        }
-        assert!(Instant::now() < deadline, "the server did not restart");
-        thread::sleep(Duration::from_millis(100));
     }
 }
 

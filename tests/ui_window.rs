@@ -4,6 +4,7 @@
 
 use chrono::NaiveDate;
 use lotline::scan::DecodeOptions;
+use lotline::sync::{Connectivity, SyncStatus};
 use lotline::ui::{self, KeyKind, MainWindow, ScanStatus};
 use slint::platform::{Key, PointerEventButton, WindowEvent};
 use slint::{ComponentHandle, LogicalPosition, SharedString};
@@ -179,4 +180,60 @@ fn the_window_is_translated_into_german_and_spanish() {
     ui::select_language("en").expect("English is the source");
     assert!(has_label("Load the demo warehouse"));
     assert!(ui::select_language("fr").is_err());
+}
+
+/// The sync line is absent until a sync service reports, then says where
+/// it stands: connectivity, events left to send (plural-aware, translated)
+/// and the last success in local time.
+#[test]
+fn the_sync_line_shows_connectivity_pending_and_the_last_sync() {
+    let window = window();
+    let has_label = |label: &str| {
+        i_slint_backend_testing::ElementHandle::find_by_accessible_label(&window, label)
+            .next()
+            .is_some()
+    };
+    assert_eq!(window.get_sync().state, ui::SyncState::Off);
+    let offline = SyncStatus {
+        connectivity: Connectivity::Offline {
+            reason: "the server at http://127.0.0.1:9 cannot be reached".into(),
+            retry_in: std::time::Duration::from_secs(4),
+        },
+        pending: 3,
+        ..SyncStatus::default()
+    };
+    ui::show_sync_status(&window, &offline);
+    assert_eq!(window.get_sync().state, ui::SyncState::Offline);
+    assert!(has_label("Sync: offline · 3 events to send"));
+    ui::show_sync_status(
+        &window,
+        &SyncStatus {
+            pending: 1,
+            ..offline.clone()
+        },
+    );
+    assert!(has_label("Sync: offline · 1 event to send"));
+
+    let now = chrono::Utc::now();
+    let online = SyncStatus {
+        connectivity: Connectivity::Online,
+        pending: 0,
+        last_success: Some(now),
+        ..SyncStatus::default()
+    };
+    ui::show_sync_status(&window, &online);
+    let local = now
+        .with_timezone(&chrono::Local)
+        .format("%H:%M")
+        .to_string();
+    assert!(has_label(&format!(
+        "Sync: online · all sent · last sync {local}"
+    )));
+
+    ui::select_language("de").expect("German is bundled");
+    ui::show_sync_status(&window, &offline);
+    assert!(has_label(
+        "Synchronisierung: offline · 3 Ereignisse zu senden"
+    ));
+    ui::select_language("en").expect("English is the source");
 }

@@ -2,6 +2,8 @@
 //! stations, scripting and tests. Each input line is `{"scan": "<data>"}`
 //! or `{"do": "<action>", ...}` (optionally with `"at"`, an RFC 3339 time);
 //! each answer is one line of feedback JSON. See `docs/headless.md`.
+//! On an enrolled terminal the background sync service runs beside it and
+//! is nudged after every step that recorded events.
 
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
@@ -13,6 +15,7 @@ use serde_json::{Map, Value};
 
 use crate::devices::{DeviceEvent, DevicesConfig, Supervisor};
 use crate::journal::Journal;
+use crate::sync::Nudger;
 use crate::workflow::{Action, Engine, Feedback, WorkflowSettings};
 use crate::workflow_config::{CartonConfig, ShelfLifePolicy, WorkflowConfig};
 
@@ -82,12 +85,14 @@ impl HeadlessArgs {
 }
 
 /// Runs the engine on the journal at `journal_path` (created if missing),
-/// answering each non-blank line of `input` with one line on `out`.
+/// answering each non-blank line of `input` with one line on `out`, and
+/// nudging `sync` (when given) after each step that recorded events.
 pub fn run(
     settings: WorkflowSettings,
     journal_path: &Path,
     input: impl BufRead,
     out: &mut impl Write,
+    sync: Option<&Nudger>,
 ) -> Result<()> {
     let mut engine = open_engine(settings, journal_path)?;
     for (index, line) in input.lines().enumerate() {
@@ -95,7 +100,8 @@ pub fn run(
         if line.trim().is_empty() {
             continue;
         }
-        answer(out, &handle_line(&mut engine, &line, index + 1))?;
+        let feedback = step(&mut engine, sync, |e| handle_line(e, &line, index + 1));
+        answer(out, &feedback)?;
     }
     Ok(())
 }
@@ -108,6 +114,7 @@ pub fn run_with_devices(
     devices: &DevicesConfig,
     input: impl BufRead + Send + 'static,
     out: &mut impl Write,
+    sync: Option<&Nudger>,
 ) -> Result<()> {
     let mut engine = open_engine(settings, journal_path)?;
     let (line_tx, lines) = crossbeam_channel::bounded(64);
@@ -126,12 +133,14 @@ pub fn run_with_devices(
                 let Ok((index, line)) = line else { break };
                 let line = line.context("reading the input")?;
                 if !line.trim().is_empty() {
-                    answer(out, &handle_line(&mut engine, &line, index + 1))?;
+                    let feedback = step(&mut engine, sync, |e| handle_line(e, &line, index + 1));
+                    answer(out, &feedback)?;
                 }
             }
             recv(events) -> event => {
                 if let Ok(event) = event
-                    && let Some(feedback) = handle_device_event(&mut engine, event)
+                    && let Some(feedback) =
+                        step(&mut engine, sync, |e| handle_device_event(e, event))
                 {
                     answer(out, &feedback)?;
                 }
@@ -151,6 +160,19 @@ fn open_engine(settings: WorkflowSettings, journal_path: &Path) -> Result<Engine
     let journal = Journal::open(journal_path)
         .with_context(|| format!("cannot open the journal {}", journal_path.display()))?;
     Ok(Engine::new(journal, settings))
+}
+
+/// Runs one step through `engine`; when it recorded events, nudges `sync`
+/// so they are sent at once.
+fn step<T>(engine: &mut Engine, sync: Option<&Nudger>, run: impl FnOnce(&mut Engine) -> T) -> T {
+    let before = engine.journal().last_seq();
+    let answer = run(engine);
+    if engine.journal().last_seq() != before
+        && let Some(sync) = sync
+    {
+        sync.nudge();
+    }
+    answer
 }
 
 /// Writes one feedback line.

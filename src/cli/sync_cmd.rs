@@ -1,19 +1,19 @@
 //! `lotline enroll URL CODE` and `lotline sync [--once]`: connect this
 //! terminal to a server, send it the journal's events and take its
-//! reference data — once, or on and on with backoff while the network comes
-//! and goes.
+//! reference data — once, or on and on through the background sync service
+//! (the same retry loop the window and `lotline headless` run) while the
+//! network comes and goes.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result, anyhow, bail};
 use clap::Args;
 
 use crate::journal::{self, Journal};
-use crate::sync::backoff::Backoff;
 use crate::sync::{
-    Enrollment, SyncClient, SyncError, UploadReport, download_reference, upload_pending,
+    Connectivity, Enrollment, OnChange, PassReport, ServiceSettings, SyncClient, SyncConfig,
+    SyncService, SyncStatus, UploadReport, run_pass,
 };
 
 /// Arguments of `lotline enroll`.
@@ -28,18 +28,37 @@ pub struct EnrollArgs {
     pub ca_file: Option<PathBuf>,
 }
 
-/// Arguments of `lotline sync`.
+/// Arguments of `lotline sync`. Without `--once` it runs the same
+/// background service as the window and `lotline headless`, printing what
+/// each pass did.
 #[derive(Debug, Args)]
 pub struct SyncArgs {
     /// One pass, then exit (status 1 when it failed).
     #[arg(long)]
     pub once: bool,
-    /// Events per request.
-    #[arg(long, value_name = "N", default_value_t = 500)]
-    pub batch_size: usize,
-    /// Seconds between passes once everything is sent.
-    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
-    pub interval: u64,
+    /// Events per request (default: the configuration's
+    /// `sync.batch_size`, 500).
+    #[arg(long, value_name = "N")]
+    pub batch_size: Option<usize>,
+    /// Seconds between passes once everything is sent (default: the
+    /// configuration's `sync.interval_seconds`, 30).
+    #[arg(long, value_name = "SECONDS")]
+    pub interval: Option<u64>,
+}
+
+impl SyncArgs {
+    /// `config` with the flags given applied, checked.
+    fn config(&self, config: &SyncConfig) -> Result<SyncConfig> {
+        let config = SyncConfig {
+            interval_seconds: self.interval.unwrap_or(config.interval_seconds),
+            batch_size: self.batch_size.unwrap_or(config.batch_size),
+            ..config.clone()
+        };
+        config
+            .validate()
+            .map_err(|why| anyhow!("{why} (the flags override the `[sync]` section)"))?;
+        Ok(config)
+    }
 }
 
 /// Enrolls the terminal whose data directory is `data_dir`.
@@ -74,59 +93,100 @@ pub fn enroll(args: &EnrollArgs, data_dir: &Path, out: &mut impl Write) -> Resul
     Ok(())
 }
 
-/// Syncs the terminal whose data directory is `data_dir`; with `--once`
-/// returns whether the pass succeeded.
-pub fn sync(args: &SyncArgs, data_dir: &Path, out: &mut impl Write) -> Result<bool> {
+/// Syncs the terminal whose data directory is `data_dir` with the `[sync]`
+/// settings `config`: with `--once`, one pass, returning whether it
+/// succeeded; otherwise the background service, until a refusal stops it.
+pub fn sync(
+    args: &SyncArgs,
+    data_dir: &Path,
+    config: &SyncConfig,
+    out: &mut impl Write,
+) -> Result<bool> {
+    let config = args.config(config)?;
     let Some(enrollment) = Enrollment::load(data_dir)? else {
-        bail!(
-            "this terminal is not enrolled: run `lotline enroll URL CODE` with a code from `lotline-server device add`"
-        );
+        bail!(NOT_ENROLLED);
     };
-    let client = SyncClient::new(&enrollment.server_url, enrollment.ca_file.as_deref())?;
     let journal_path = data_dir.join(journal::FILE_NAME);
     let mut journal = Journal::open_existing(&journal_path)
         .with_context(|| format!("cannot open the journal {}", journal_path.display()))?;
-    let seed = u64::from(std::process::id()) ^ journal.last_seq().rotate_left(32);
-    let mut backoff = Backoff::new(Duration::from_secs(1), Duration::from_secs(300), seed);
-    loop {
-        let pass =
-            upload_pending(&mut journal, &client, &enrollment, args.batch_size).and_then(|sent| {
-                Ok((
-                    sent,
-                    download_reference(&mut journal, &client, &enrollment)?,
-                ))
-            });
-        match pass {
-            Ok((report, download)) => {
-                print_report(out, &report)?;
-                writeln!(
-                    out,
-                    "Reference data: {} change(s) applied, {} of them lot holds, recalls or releases",
-                    download.records, download.lot_statuses
-                )?;
-                if args.once {
-                    return Ok(true);
-                }
-                backoff.reset();
-                std::thread::sleep(Duration::from_secs(args.interval));
-            }
-            Err(error) if args.once => {
-                writeln!(out, "Sync failed: {error}")?;
-                return Ok(false);
-            }
-            Err(error) if error.is_transient() => {
-                let delay = backoff.next_delay();
-                writeln!(
-                    out,
-                    "Sync failed: {error}; retrying in {} s",
-                    delay.as_secs()
-                )?;
-                out.flush()?;
-                std::thread::sleep(delay);
-            }
-            Err(error) => return Err(stop_error(error)),
+    if !args.once {
+        drop(journal);
+        return run_service(data_dir, config.service_settings(), out);
+    }
+    let client = SyncClient::new(&enrollment.server_url, enrollment.ca_file.as_deref())?;
+    match run_pass(
+        &mut journal,
+        &client,
+        &enrollment,
+        config.batch_size,
+        &|| true,
+    ) {
+        Ok(report) => {
+            print_pass(out, &report)?;
+            Ok(true)
+        }
+        Err(error) => {
+            writeln!(out, "Sync failed: {error}")?;
+            Ok(false)
         }
     }
+}
+
+/// Why `lotline sync` cannot run on an unenrolled terminal.
+const NOT_ENROLLED: &str = "this terminal is not enrolled: run `lotline enroll URL CODE` with a code from `lotline-server device add`";
+
+/// Runs the background service and prints each attempt's outcome; returns
+/// an error once the server refuses the terminal (which no retry cures).
+fn run_service(data_dir: &Path, settings: ServiceSettings, out: &mut impl Write) -> Result<bool> {
+    let (sender, statuses) = crossbeam_channel::unbounded();
+    let on_change: OnChange = Box::new(move |status: &SyncStatus| {
+        let _ = sender.send(status.clone());
+    });
+    let service = SyncService::start(data_dir, settings, Some(on_change))
+        .context("cannot start the sync thread")?;
+    let mut attempts = 0;
+    for status in &statuses {
+        if status.connectivity == Connectivity::NotEnrolled {
+            bail!(NOT_ENROLLED);
+        }
+        if status.attempts == attempts {
+            continue; // only the pending count changed
+        }
+        attempts = status.attempts;
+        match &status.connectivity {
+            Connectivity::Online => {
+                if let Some(report) = &status.last_pass {
+                    print_pass(out, report)?;
+                }
+            }
+            Connectivity::Offline { reason, retry_in } => {
+                writeln!(
+                    out,
+                    "Sync failed: {reason}; retrying in {} s",
+                    retry_in.as_secs()
+                )?;
+                out.flush()?;
+            }
+            Connectivity::Refused { reason } => {
+                return Err(anyhow!("{reason}").context("sync stopped"));
+            }
+            Connectivity::Connecting | Connectivity::NotEnrolled => {}
+        }
+    }
+    service.stop();
+    bail!("the sync thread ended unexpectedly")
+}
+
+/// Prints what a pass did.
+fn print_pass(out: &mut impl Write, pass: &PassReport) -> Result<()> {
+    print_report(out, &pass.upload)?;
+    writeln!(
+        out,
+        "Reference data: {} change(s) applied, {} of them lot holds, recalls or releases",
+        pass.download.records, pass.download.lot_statuses
+    )?;
+    out.flush()?;
+    Ok(())
 }
 
 fn print_report(out: &mut impl Write, report: &UploadReport) -> Result<()> {
@@ -157,9 +217,4 @@ fn print_report(out: &mut impl Write, report: &UploadReport) -> Result<()> {
     }
     out.flush()?;
     Ok(())
-}
-
-/// A failure no retry cures, as the command's error.
-fn stop_error(error: SyncError) -> anyhow::Error {
-    anyhow::Error::new(error).context("sync stopped")
 }

@@ -44,6 +44,20 @@ pub fn upload_pending(
     enrollment: &Enrollment,
     batch_size: usize,
 ) -> Result<UploadReport, SyncError> {
+    upload_pending_while(journal, client, enrollment, batch_size, &|| true)
+}
+
+/// Like [`upload_pending`], but asks `go_on` before each batch and ends the
+/// pass early (with what was confirmed so far) once it says no: the
+/// background service is stopped within one request even with a long
+/// backlog.
+pub fn upload_pending_while(
+    journal: &mut Journal,
+    client: &SyncClient,
+    enrollment: &Enrollment,
+    batch_size: usize,
+    go_on: &dyn Fn() -> bool,
+) -> Result<UploadReport, SyncError> {
     if journal.device_id() != enrollment.device_id {
         return Err(SyncError::Setup(format!(
             "this journal belongs to device {} but the terminal is enrolled as {}: enroll again",
@@ -53,7 +67,7 @@ pub fn upload_pending(
     }
     let mut report = UploadReport::default();
     let mut cursor = journal.synced_through()?;
-    loop {
+    while go_on() {
         let events = journal.events_after(cursor, batch_size.max(1))?;
         let Some(last) = events.last().map(|e| e.seq) else {
             break;

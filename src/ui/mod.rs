@@ -4,16 +4,21 @@
 //! [`build`] creates the window with its callbacks wired, [`run`] shows it
 //! and runs the event loop. What a scan looks like on screen is decided in
 //! [`scan_view`], which has no Slint in it; whether to offer the demo
-//! warehouse on a first start, in [`first_start`].
+//! warehouse on a first start, in [`first_start`]. On an enrolled terminal
+//! [`run`] also starts the background sync service, whose status the
+//! window shows in one line ([`sync_line`]).
 
 pub mod first_start;
 pub mod scan_view;
+pub mod sync_line;
 
 use std::path::Path;
 
 use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
+use crate::journal;
 use crate::scan::{self, DecodeOptions};
+use crate::sync::{ServiceSettings, SyncService, SyncStatus};
 pub use first_start::DemoOffer;
 use scan_view::{KeyKind as ViewKey, ScanView, Status};
 
@@ -83,21 +88,48 @@ pub fn select_language(language: &str) -> anyhow::Result<()> {
         .map_err(|e| anyhow::anyhow!("cannot select language {language:?}: {e}"))
 }
 
-/// Opens the scan window over the journal at `journal_path` (offering the
+/// Opens the scan window over the journal in `data_dir` (offering the
 /// demo warehouse when it is empty) in `language` (else the system
-/// locale's) and runs the event loop until it is closed.
+/// locale's) and runs the event loop until it is closed. When the terminal
+/// is enrolled, the background sync service runs meanwhile with `sync`,
+/// its status shown at the foot of the window; closing the window stops it.
 pub fn run(
     options: DecodeOptions,
-    journal_path: &Path,
+    data_dir: &Path,
     language: Option<&str>,
+    sync: ServiceSettings,
 ) -> anyhow::Result<()> {
-    let demo = DemoOffer::for_journal(journal_path)?;
+    let demo = DemoOffer::for_journal(&data_dir.join(journal::FILE_NAME))?;
     let window = build(options, demo)?;
     if let Some(language) = language {
         select_language(language)?;
     }
+    let weak = window.as_weak();
+    let service = SyncService::start_if_enrolled(
+        data_dir,
+        sync,
+        Some(Box::new(move |status: &SyncStatus| {
+            let (weak, status) = (weak.clone(), status.clone());
+            // The service thread must not touch the window: the event loop
+            // applies the status.
+            let _ = slint::invoke_from_event_loop(move || {
+                if let Some(window) = weak.upgrade() {
+                    show_sync_status(&window, &status);
+                }
+            });
+        })),
+    )?;
+    if let Some(service) = &service {
+        show_sync_status(&window, &service.status());
+    }
     window.run()?;
+    drop(service);
     Ok(())
+}
+
+/// Shows `status` in the window's sync line, times in local time.
+pub fn show_sync_status(window: &MainWindow, status: &SyncStatus) {
+    window.set_sync(sync_line::sync_info(status, &chrono::Local::now()));
 }
 
 /// The Slint form of `view`; `input` is the text as it was typed.

@@ -1,12 +1,15 @@
 //! Shared by the server and sync integration tests: event chains, fresh
-//! databases of both backends, and `lotline-server` as a child process.
+//! databases of both backends, `lotline-server` as a child process and the
+//! `lotline` terminal binary on a data directory of its own.
 
 #![allow(dead_code)] // each test crate uses its own part of this
 
 use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command, Output, Stdio};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use chrono::DateTime;
 use lotline::journal::{ChainHash, Event, EventBody, EventKind};
@@ -196,4 +199,46 @@ pub fn serve(mut command: Command, listen: &str) -> Option<ServerProcess> {
         base: base.clone().unwrap_or_default(),
     };
     base.map(|_| process)
+}
+
+/// Starts `lotline-server serve` for `dir` on `listen` (its stderr
+/// discarded) and returns it with its address; a restart on the same port
+/// retries while the old process lets it go.
+pub fn start_server(dir: &Path, listen: &str) -> (ServerProcess, SocketAddr) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let mut command = server_command(dir);
+        command.stderr(Stdio::null());
+        if let Some(server) = serve(command, listen) {
+            let address = server
+                .base
+                .strip_prefix("http://")
+                .expect("plain HTTP")
+                .parse()
+                .unwrap();
+            return (server, address);
+        }
+        assert!(Instant::now() < deadline, "the server did not restart");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// The terminal binary on data directory `dir`, with a home of its own (no
+/// configuration file unless the test writes one).
+pub fn terminal_command(dir: &Path) -> Command {
+    let home = dir.join("home");
+    let mut command = Command::new(env!("CARGO_BIN_EXE_lotline"));
+    command
+        .arg("--data-dir")
+        .arg(dir)
+        .env("HOME", &home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env_remove("LOTLINE_CONFIG")
+        .env_remove("LOTLINE_DATA_DIR");
+    command
+}
+
+/// Runs the terminal binary on `dir` with `args` to the end.
+pub fn lotline(dir: &Path, args: &[&str]) -> Output {
+    terminal_command(dir).args(args).output().unwrap()
 }
