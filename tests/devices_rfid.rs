@@ -1,6 +1,7 @@
 //! The Mercury RFID driver against the simulated reader over real
-//! pseudo-terminals: a full inventory round trip, recovery from CRC
-//! errors and garbage, error statuses, and a disconnect in mid-frame.
+//! pseudo-terminals: a full inventory round trip delivered as one burst,
+//! recovery from CRC errors and garbage, error statuses, a disconnect in
+//! mid-frame, and pallets arriving one after the other as separate bursts.
 //! The tests share pseudo-terminals and timing, so they run one at a time.
 
 use std::sync::Mutex;
@@ -55,6 +56,7 @@ fn start(reader: &SimulatedReader) -> Rig {
         host_side,
         DriverConfig {
             dedupe_window: Duration::from_millis(150),
+            burst_gap: Duration::from_millis(100),
             retry_delay: Duration::from_millis(20),
             ..DriverConfig::new("dock-1", config)
         },
@@ -85,14 +87,18 @@ fn collect(
     seen
 }
 
-fn reads(events: &[ReaderEvent]) -> Vec<&AggregatedRead> {
+fn bursts(events: &[ReaderEvent]) -> Vec<&[AggregatedRead]> {
     events
         .iter()
         .filter_map(|e| match e {
-            ReaderEvent::Tag { read, .. } => Some(read),
+            ReaderEvent::Burst { reads, .. } => Some(reads.as_slice()),
             _ => None,
         })
         .collect()
+}
+
+fn reads(events: &[ReaderEvent]) -> Vec<&AggregatedRead> {
+    bursts(events).into_iter().flatten().collect()
 }
 
 fn errors(events: &[ReaderEvent]) -> Vec<&str> {
@@ -146,8 +152,10 @@ fn full_inventory_round_trip() {
     );
     assert!(errors(&events).is_empty(), "{:?}", errors(&events));
     assert_genuine(&events, &population);
-    // Tags stay in the field, yet each is reported exactly once.
+    // Tags stay in the field, yet each is reported exactly once, all in
+    // one burst.
     assert_eq!(reads(&events).len(), 30);
+    assert_eq!(bursts(&events).len(), 1);
 
     let owned: Vec<AggregatedRead> = reads(&events).into_iter().cloned().collect();
     let summary = summarise(&owned);
@@ -167,7 +175,7 @@ fn full_inventory_round_trip() {
 
     let stats = rig.handle.stop();
     assert!(stats.inventories >= 1);
-    assert_eq!(stats.reads_sent, 30);
+    assert_eq!((stats.reads_sent, stats.bursts_sent), (30, 1));
     assert_eq!((stats.errors, stats.crc_errors), (0, 0));
     rig.simulator.join().unwrap().unwrap();
     let commands = reader.commands();
@@ -292,11 +300,36 @@ fn disconnect_mid_frame_ends_cleanly_without_bogus_reads() {
     rig.simulator.join().unwrap().unwrap();
 }
 
-/// A reader configured in `[devices]` runs under the supervisor like any
-/// other device: its deduplicated reads arrive as `DeviceEvent::TagRead`s
-/// with RSSI and antenna, each EPC once, and its status counts them.
+/// Pallets arriving one after the other are one burst each: only the
+/// new pallet's tags, though the first one is still in the field.
 #[test]
-fn a_configured_reader_delivers_tag_reads_through_the_supervisor() {
+fn each_pallet_arriving_is_its_own_burst() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let first: Vec<SimTag> = (0..8).map(|s| sgtin_tag(812345, s, -50, 1)).collect();
+    let reader = SimulatedReader::new(first.clone());
+    let rig = start(&reader);
+    let events = collect(&rig.events, |seen| !bursts(seen).is_empty());
+    assert_eq!(bursts(&events)[0].len(), 8);
+
+    let second: Vec<SimTag> = (0..5).map(|s| sgtin_tag(812346, s, -55, 2)).collect();
+    reader.set_tags(first.iter().chain(&second).cloned().collect());
+    let events = collect(&rig.events, |seen| !bursts(seen).is_empty());
+    let summary = summarise(bursts(&events)[0]);
+    assert_eq!(summary.groups.len(), 1, "only the new pallet");
+    assert_eq!(
+        (summary.groups[0].gtin.as_str(), summary.groups[0].count()),
+        ("80614141123465", 5)
+    );
+    let stats = rig.handle.stop();
+    assert_eq!((stats.reads_sent, stats.bursts_sent), (13, 2));
+    rig.simulator.join().unwrap().unwrap();
+}
+
+/// A reader configured in `[devices]` runs under the supervisor like any
+/// other device: its bursts arrive as `DeviceEvent::TagBurst`s, each EPC
+/// once with RSSI and antenna, and its status counts the tags.
+#[test]
+fn a_configured_reader_delivers_tag_bursts_through_the_supervisor() {
     use lotline::devices::config::RfidConfig;
     use lotline::devices::{DeviceEvent, DevicesConfig, Supervisor};
 
@@ -312,6 +345,7 @@ fn a_configured_reader_delivers_tag_reads_through_the_supervisor() {
         rfid: vec![RfidConfig {
             search_timeout_ms: 20,
             dedupe_window_ms: 150,
+            burst_gap_ms: 100,
             ..RfidConfig::at_path("door-1", &path, "eu3")
         }],
         ..DevicesConfig::default()
@@ -319,29 +353,44 @@ fn a_configured_reader_delivers_tag_reads_through_the_supervisor() {
     let (sender, events) = crossbeam_channel::unbounded();
     let supervisor = Supervisor::start(&config, sender).expect("supervisor starts");
     let deadline = Instant::now() + Duration::from_secs(10);
-    let mut epcs = std::collections::BTreeSet::new();
+    let mut burst = None;
     let mut connected = false;
-    while epcs.len() < population.len() && Instant::now() < deadline {
+    while burst.is_none() && Instant::now() < deadline {
         match events.recv_timeout(Duration::from_millis(200)) {
             Ok(DeviceEvent::Connected { device }) => {
                 assert_eq!(device, "door-1");
                 connected = true;
             }
-            Ok(DeviceEvent::TagRead(tag)) => {
-                assert_eq!(tag.reader, "door-1");
-                assert_eq!((tag.rssi, tag.antenna), (Some(-50), Some(1)));
-                assert!(epcs.insert(tag.epc.clone()), "each EPC once per window");
-            }
+            Ok(DeviceEvent::TagBurst(tags)) => burst = Some(tags),
             Ok(DeviceEvent::Error { message, .. }) => panic!("reader error: {message}"),
             Ok(_) | Err(_) => {}
         }
     }
     assert!(connected, "the reader connected");
-    assert_eq!(epcs.len(), population.len());
+    let burst = burst.expect("a burst within 10 s");
+    assert_eq!(burst.reader, "door-1");
+    assert!(
+        burst
+            .reads
+            .iter()
+            .all(|r| (r.best_rssi, r.antenna) == (-50, 1))
+    );
+    let mut epcs = burst.epcs_hex();
+    epcs.sort();
+    epcs.dedup();
+    assert_eq!(
+        epcs.len(),
+        population.len(),
+        "each EPC once, all in one burst"
+    );
+    assert_eq!(burst.reads.len(), population.len());
+    // The tags stay in the field: nothing more is delivered.
+    let later = events.recv_timeout(Duration::from_millis(400));
+    assert!(!matches!(later, Ok(DeviceEvent::TagBurst(_))), "{later:?}");
     let status = supervisor.status();
     assert_eq!(status[0].kind, "rfid");
-    assert!(status[0].tag_reads >= 5, "{status:?}");
+    assert_eq!(status[0].tag_reads, 5, "{status:?}");
     supervisor.stop();
     drop(slave);
-    drop(simulator);
+    simulator.join().unwrap().unwrap();
 }

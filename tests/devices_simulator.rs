@@ -114,6 +114,7 @@ fn a_file_is_played_once() {
             DeviceEvent::Connected { .. } => "connected",
             DeviceEvent::Scan(_) => "scan",
             DeviceEvent::TagRead(_) => "tag",
+            DeviceEvent::TagBurst(_) => "burst",
             DeviceEvent::Error { .. } => "error",
             DeviceEvent::Disconnected { .. } => "disconnected",
         });

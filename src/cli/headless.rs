@@ -47,9 +47,10 @@ pub struct HeadlessArgs {
     /// This station's number within the company prefix's SSCC range.
     #[arg(long, value_name = "DIGITS", requires = "carton_prefix")]
     pub carton_station: Option<String>,
-    /// Also take scans and tag reads from the devices in the
-    /// configuration's `[devices]` section (each answered like a `scan`
-    /// line) until the input ends.
+    /// Also take scans and RFID tag bursts from the devices in the
+    /// configuration's `[devices]` section until the input ends: a scan is
+    /// answered like a `scan` line, a burst with one answer (while
+    /// receiving, one receipt per product read).
     #[arg(long)]
     pub devices: bool,
 }
@@ -106,7 +107,7 @@ pub fn run(
     Ok(())
 }
 
-/// Like [`run`], and also feeds the engine every scan and tag read from
+/// Like [`run`], and also feeds the engine every scan and tag burst from
 /// the configured devices, as they come, until `input` ends.
 pub fn run_with_devices(
     settings: WorkflowSettings,
@@ -183,16 +184,18 @@ fn answer(out: &mut impl Write, feedback: &Feedback) -> Result<()> {
     Ok(())
 }
 
-/// A device event through the engine: reads are scanned at the time they
-/// were read; connection changes and errors are only logged (the device
-/// layer already did), so they produce no answer.
+/// A device event through the engine: scans are scanned and tag bursts
+/// booked (a single tag read being a burst of one) at the time they were
+/// read, one answer each; connection changes and errors are only logged
+/// (the device layer already did), so they produce no answer.
 fn handle_device_event(engine: &mut Engine, event: DeviceEvent) -> Option<Feedback> {
     match event {
         DeviceEvent::Scan(read) => Some(match read.text() {
             Some(text) => engine.scan(text, read.at.wall),
             None => Feedback::block(format!("A scan from {} is not UTF-8 text", read.source)),
         }),
-        DeviceEvent::TagRead(tag) => Some(engine.scan(&tag.scan_text(), tag.at.wall)),
+        DeviceEvent::TagRead(tag) => Some(engine.tags(&[tag.epc_hex()], tag.at.wall)),
+        DeviceEvent::TagBurst(burst) => Some(engine.tags(&burst.epcs_hex(), burst.at.wall)),
         DeviceEvent::Connected { .. }
         | DeviceEvent::Disconnected { .. }
         | DeviceEvent::Error { .. } => None,
@@ -344,5 +347,44 @@ mod tests {
             device: "gun".into(),
         };
         assert!(handle_device_event(&mut engine, connected).is_none());
+    }
+
+    #[test]
+    fn a_tag_burst_is_one_answer_and_a_lone_tag_a_burst_of_one() {
+        use crate::devices::event::{Stamp, TagBurst, TagRead};
+        use crate::devices::rfid::dedupe::AggregatedRead;
+        use crate::devices::rfid::simulator::SimTag;
+        let (_dir, mut engine) = engine();
+        let case = |serial: u32| {
+            let uri = format!("urn:epc:tag:sgtin-96:1.0614141.812345.{serial}");
+            SimTag::from_tag_uri(&uri, -50, 1).unwrap().epc
+        };
+        let read = |epc: Vec<u8>| AggregatedRead {
+            epc,
+            first_seen: std::time::Instant::now(),
+            first_seen_utc: Utc::now(),
+            last_seen: std::time::Instant::now(),
+            count: 3,
+            best_rssi: -50,
+            antenna: 1,
+        };
+        let burst = TagBurst {
+            reads: vec![read(case(1)), read(case(2))],
+            reader: "door".into(),
+            at: Stamp::now(),
+        };
+        let fb = handle_device_event(&mut engine, DeviceEvent::TagBurst(burst)).unwrap();
+        assert_eq!(fb.message, "Nobody is signed in: scan your badge first");
+        let tag = TagRead {
+            epc: case(1),
+            rssi: None,
+            antenna: None,
+            reader: "sim".into(),
+            at: Stamp::now(),
+        };
+        // One tag is handled as a scan of it: here, a sign-in attempt.
+        let fb = handle_device_event(&mut engine, DeviceEvent::TagRead(tag)).unwrap();
+        assert_eq!(fb.level, Level::Block);
+        assert!(fb.message.contains("is not known"), "{}", fb.message);
     }
 }

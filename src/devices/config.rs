@@ -295,6 +295,10 @@ pub struct RfidConfig {
     /// Reads of one EPC within this window are reported once.
     #[serde(default = "default_dedupe_window_ms")]
     pub dedupe_window_ms: u64,
+    /// Reads are delivered in bursts (a pallet passing the door); a burst
+    /// ends after this many milliseconds without a tag new to the field.
+    #[serde(default = "default_burst_gap_ms")]
+    pub burst_gap_ms: u64,
 }
 
 impl RfidConfig {
@@ -311,6 +315,7 @@ impl RfidConfig {
             read_power_cdbm: default_read_power(),
             search_timeout_ms: default_search_timeout_ms(),
             dedupe_window_ms: default_dedupe_window_ms(),
+            burst_gap_ms: default_burst_gap_ms(),
         }
     }
 
@@ -333,8 +338,14 @@ impl RfidConfig {
         if self.antennas.is_empty() || self.antennas.contains(&0) {
             return fail("antennas must list ports numbered from 1");
         }
-        if self.baud == 0 || self.search_timeout_ms == 0 || self.dedupe_window_ms == 0 {
-            return fail("baud, search_timeout_ms and dedupe_window_ms must be positive");
+        if self.baud == 0
+            || self.search_timeout_ms == 0
+            || self.dedupe_window_ms == 0
+            || self.burst_gap_ms == 0
+        {
+            return fail(
+                "baud, search_timeout_ms, dedupe_window_ms and burst_gap_ms must be positive",
+            );
         }
         self.reader().map(|_| ())
     }
@@ -419,6 +430,9 @@ fn default_search_timeout_ms() -> u16 {
 fn default_dedupe_window_ms() -> u64 {
     2000
 }
+fn default_burst_gap_ms() -> u64 {
+    super::rfid::driver::DEFAULT_BURST_GAP_MS
+}
 
 #[cfg(test)]
 mod tests {
@@ -462,6 +476,7 @@ mod tests {
         .unwrap();
         assert_eq!(config.rfid[0].baud, 115_200);
         assert_eq!(config.rfid[0].dedupe_window_ms, 2000);
+        assert_eq!(config.rfid[0].burst_gap_ms, 500);
         assert_eq!(config.rfid[0].reader().unwrap().antennas, [1, 2]);
         assert_eq!(config.reconnect_min_ms, 250);
         assert_eq!(config.serial[0].baud, 9600);
@@ -492,6 +507,10 @@ mod tests {
             (
                 "[[rfid]]\nname = \"r\"\npath = \"/x\"\nregion = \"na\"\nantennas = [0]\n",
                 "antennas",
+            ),
+            (
+                "[[rfid]]\nname = \"r\"\npath = \"/x\"\nregion = \"na\"\nburst_gap_ms = 0\n",
+                "burst_gap_ms must be positive",
             ),
             (
                 "[[serial]]\nname = \"a\"\npath = \"/x\"\ndata_bits = 9\n",

@@ -6,6 +6,7 @@ use std::time::Instant;
 
 use chrono::{DateTime, Utc};
 
+use super::rfid::dedupe::AggregatedRead;
 use crate::scan::{GS, Symbology, aim};
 
 /// One thing a device reported, sent over a crossbeam channel.
@@ -13,8 +14,11 @@ use crate::scan::{GS, Symbology, aim};
 pub enum DeviceEvent {
     /// A barcode was read.
     Scan(ScanRead),
-    /// An RFID tag was read.
+    /// An RFID tag read on its own (a simulator's `tag` line).
     TagRead(TagRead),
+    /// The tags an RFID reader saw in one burst (a pallet passing the
+    /// door), each EPC once.
+    TagBurst(TagBurst),
     /// The named device is open and reading.
     Connected {
         /// The configured device name.
@@ -123,6 +127,25 @@ impl TagRead {
     /// The text to hand to the decoder (`epc:` + hex).
     pub fn scan_text(&self) -> String {
         format!("epc:{}", self.epc_hex())
+    }
+}
+
+/// What an RFID reader saw in one burst: every EPC once, with how often
+/// and how well it was read. The engine books it as one step.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TagBurst {
+    /// One aggregate per EPC, in the order the tags were first seen.
+    pub reads: Vec<AggregatedRead>,
+    /// The configured name of the reader.
+    pub reader: String,
+    /// When the burst ended and was delivered.
+    pub at: Stamp,
+}
+
+impl TagBurst {
+    /// The EPCs as upper-case hex, the form the engine takes them in.
+    pub fn epcs_hex(&self) -> Vec<String> {
+        self.reads.iter().map(AggregatedRead::epc_hex).collect()
     }
 }
 

@@ -8,7 +8,7 @@
 //! * [`wedge`]: telling a keyboard-wedge scan from a person typing.
 //! * [`simulator`]: scans and tag reads from a TCP port or a file.
 //! * [`rfid`]: UHF RFID readers speaking the ThingMagic / JADAK Mercury
-//!   serial protocol, with read dedupe and pallet grouping.
+//!   serial protocol, with read dedupe, bursts and pallet grouping.
 //! * [`rfid_reader`]: an RFID reader run as a supervised device.
 //! * [`supervisor`]: a thread per device, reconnect with backoff, status.
 //! * [`listing`]: what is plugged in, for `lotline devices`.
@@ -28,5 +28,5 @@ pub mod supervisor;
 pub mod wedge;
 
 pub use config::DevicesConfig;
-pub use event::{DeviceEvent, ScanRead, TagRead};
+pub use event::{DeviceEvent, ScanRead, TagBurst, TagRead};
 pub use supervisor::Supervisor;

@@ -1,8 +1,9 @@
 //! RFID readers as supervised devices: open the reader's serial port, run
 //! the Mercury driver thread on it ([`super::rfid::driver`]), and relay its
-//! deduplicated reads as [`super::event::DeviceEvent::TagRead`]s. A reader
-//! that goes away ends the session as disconnected, and the supervisor
-//! opens it again with backoff, as for any other device.
+//! bursts of deduplicated reads as
+//! [`super::event::DeviceEvent::TagBurst`]s. A reader that goes away ends
+//! the session as disconnected, and the supervisor opens it again with
+//! backoff, as for any other device.
 
 use std::time::Duration;
 
@@ -28,6 +29,7 @@ pub fn run(config: &RfidConfig, session: &Session) -> Result<SessionEnd> {
         .with_context(|| format!("cannot open the RFID reader port {}", path.display()))?;
     let driver_config = DriverConfig {
         dedupe_window: Duration::from_millis(config.dedupe_window_ms),
+        burst_gap: Duration::from_millis(config.burst_gap_ms),
         ..DriverConfig::new(config.name.clone(), reader)
     };
     let (sender, events) = crossbeam_channel::unbounded();
@@ -63,20 +65,14 @@ fn relay(event: ReaderEvent, session: &Session) {
             session.connected();
             session.set_detail(format!("firmware {firmware}"));
         }
-        ReaderEvent::Tag { read, .. } => {
-            session.tag(
-                read.epc,
-                Some(i16::from(read.best_rssi)),
-                Some(read.antenna),
-            );
-        }
+        ReaderEvent::Burst { reads, .. } => session.tag_burst(reads),
         ReaderEvent::Error { message, .. } => session.input_error(&message),
         ReaderEvent::Disconnected { .. } => {}
     }
 }
 
-/// Relays what the driver flushed while stopping (its open dedupe
-/// windows), so reads already taken are not lost.
+/// Relays what the driver flushed while stopping (its open burst), so
+/// reads already taken are not lost.
 fn relay_remaining(events: &Receiver<ReaderEvent>, session: &Session) {
     for event in events.try_iter() {
         relay(event, session);

@@ -8,8 +8,9 @@ use std::time::Duration;
 
 use crossbeam_channel::Sender;
 
-use super::event::{DeviceEvent, ScanRead, Stamp, TagRead};
+use super::event::{DeviceEvent, ScanRead, Stamp, TagBurst, TagRead};
 use super::framer::{FrameError, Framed};
+use super::rfid::dedupe::AggregatedRead;
 use super::status::{LinkState, StatusBoard};
 
 /// How a device session ended when it did not fail.
@@ -135,6 +136,18 @@ impl Session {
             epc,
             rssi,
             antenna,
+            reader: self.name.clone(),
+            at: Stamp::now(),
+        }));
+    }
+
+    /// Delivers one burst of an RFID reader (each EPC counted as a tag
+    /// read).
+    pub fn tag_burst(&self, reads: Vec<AggregatedRead>) {
+        let count = reads.len() as u64;
+        self.board.update(&self.name, |s| s.tag_reads += count);
+        self.send(DeviceEvent::TagBurst(TagBurst {
+            reads,
             reader: self.name.clone(),
             at: Stamp::now(),
         }));

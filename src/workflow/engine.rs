@@ -23,7 +23,9 @@ use super::returns::{self, ReturnTask};
 use super::settings::WorkflowSettings;
 use super::ship;
 use super::signin::{self, Role, SignedIn};
+use super::tag_burst;
 use super::undo;
+use crate::devices::rfid::pallet;
 use crate::journal::{Event, EventBody, Journal, JournalError};
 use crate::scan::{self, DecodeOptions};
 
@@ -159,6 +161,29 @@ impl Engine {
             Task::LotStatus(changing) => hold::scan(changing, ctx, &scanned),
             Task::Count(counting) => count::scan(counting, ctx, &scanned),
             Task::Return(returning) => returns::scan(returning, ctx, &scanned),
+        })
+    }
+
+    /// Handles the tags an RFID reader read in one burst (each EPC as hex,
+    /// repeats counted once) at `now`. While receiving, the burst is one
+    /// step: a receipt per product read (see `receive::tags`). Elsewhere
+    /// the burst stands for one tag if it can (see `tag_burst::lead`:
+    /// its only tag, or the one pallet tag read with its cases), handled
+    /// as a scan of it; other bursts are refused with what was read.
+    pub fn tags(&mut self, epcs: &[String], now: DateTime<Utc>) -> Feedback {
+        let Some(first) = epcs.first() else {
+            return Feedback::block("No tag was read");
+        };
+        let summary = pallet::summarise_hex(epcs);
+        let receiving = self.operator.is_some() && matches!(self.task, Task::Receive(_));
+        if !receiving && let Some(lead) = tag_burst::lead(&summary, first) {
+            let feedback = self.scan(&format!("epc:{lead}"), now);
+            return tag_burst::read_with(feedback, &summary);
+        }
+        self.step(now, |task, ctx| match task {
+            Task::Receive(receiving) => receive::tags(receiving, ctx, &summary),
+            Task::Idle => refuse(format!("Choose a task first: {}", ctx.role.tasks())),
+            _ => Err(Stop::Refused(tag_burst::elsewhere(&summary))),
         })
     }
 

@@ -1,9 +1,10 @@
 //! The workflow engine: what a person with a scanner does all day, as a
 //! UI-agnostic, deterministic state machine over the journal.
 //!
-//! Input is scans (the data as the scanner sent it) and [`Action`]s, each
-//! with the time it happened (the clock is injected, so tests and replays
-//! are exact). Output is [`Feedback`]: ok, warn, block or prompt, a message
+//! Input is scans (the data as the scanner sent it), bursts of RFID tags
+//! (the EPCs a reader saw of one pallet) and [`Action`]s, each with the
+//! time it happened (the clock is injected, so tests and replays are
+//! exact). Output is [`Feedback`]: ok, warn, block or prompt, a message
 //! and details, and the ids of the events recorded. A block records nothing
 //! and leaves the task where it was. The touchscreen UI and `lotline
 //! headless` are thin front ends over [`Engine`].
@@ -13,8 +14,8 @@
 //! `orders` (the open-orders list), `pick`, `pack`, `ship`,
 //! `outbound_rules` (lot rules shared by pick, pack and ship), `hold`
 //! (hold / release), `expiry` (alerts), `count` (cycle count), `returns`,
-//! `lot_lookup`, `undo`, [`lot_pattern`], [`carton_numbering`],
-//! [`manual_entry`], [`settings`]; [`worker`] runs an engine on its own
+//! `lot_lookup`, `tag_burst` (RFID bursts for receiving), `undo`,
+//! [`lot_pattern`], [`carton_numbering`], [`manual_entry`], [`settings`]; [`worker`] runs an engine on its own
 //! thread for the UI and the devices.
 
 pub mod action;
@@ -38,6 +39,7 @@ mod returns;
 pub mod settings;
 mod ship;
 pub mod signin;
+mod tag_burst;
 mod undo;
 pub mod worker;
 

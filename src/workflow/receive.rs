@@ -1,10 +1,13 @@
 //! Receiving at the dock, against a purchase order or blind: each product
 //! label becomes a `receiving` event at the receiving location, with the
 //! lot and expiry from the label, from the keypad, or (lot only) from the
-//! site's lot pattern.
+//! site's lot pattern. A burst of RFID tags (a pallet of SGTIN-tagged
+//! cases, see [`super::tag_burst`]) becomes one `receiving` event per
+//! product, recorded together as one step.
 //!
 //! Rules: an unknown GTIN is refused; a lot-tracked product without a lot
-//! (or an expiry-tracked one without expiry) prompts for them; too little
+//! (or an expiry-tracked one without expiry) prompts for them, product by
+//! product, before anything of the label or burst is recorded; too little
 //! shelf life left warns or refuses as configured; more than the PO line
 //! ordered warns.
 
@@ -13,6 +16,8 @@ use super::feedback::Feedback;
 use super::item::{Item, Scanned, identify};
 use super::manual_entry::{parse_expiry, validate_lot};
 use super::settings::ShortShelfLife;
+use super::tag_burst;
+use crate::devices::rfid::pallet::PalletSummary;
 use crate::journal::{EventBody, EventKind, PurchaseOrder};
 
 /// An open receiving task.
@@ -20,8 +25,64 @@ use crate::journal::{EventBody, EventKind, PurchaseOrder};
 pub(super) struct ReceiveTask {
     /// The purchase order being received, None for blind receiving.
     po: Option<PurchaseOrder>,
-    /// An item waiting for its lot / expiry to be typed.
-    pending: Option<Item>,
+    /// A receipt waiting for a lot / expiry to be typed.
+    pending: Option<Receipt>,
+}
+
+/// What one label or one burst of tags receives: recorded together, as
+/// one step (so one undo voids all of it), once every item has the lot and
+/// expiry its product needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Receipt {
+    /// The items, each with whether its lot was assigned from the pattern.
+    items: Vec<(Item, bool)>,
+    /// Where the items were read from.
+    source: Source,
+}
+
+/// Where a receipt was read from: it words the prompts and the answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Source {
+    /// One product label.
+    Label,
+    /// A burst of RFID tags, with the lines about tags read but not
+    /// booked (`notes`) and tags that could not be decoded (`warnings`).
+    Tags {
+        notes: Vec<String>,
+        warnings: Vec<String>,
+    },
+}
+
+impl Receipt {
+    /// The first item still missing a lot or expiry, with what it misses.
+    fn waiting(&self) -> Option<(usize, Vec<&'static str>)> {
+        self.items.iter().enumerate().find_map(|(at, (item, _))| {
+            let missing = missing(item);
+            (!missing.is_empty()).then_some((at, missing))
+        })
+    }
+
+    /// How the operator sees item `at`: with its count for tags (the
+    /// count is what was read, not on a label).
+    fn describe(&self, at: usize) -> String {
+        let item = &self.items[at].0;
+        match self.source {
+            Source::Label => item.describe(),
+            Source::Tags { .. } => format!("the {}", item_line(item)),
+        }
+    }
+}
+
+/// What `item` still needs before it can be received.
+fn missing(item: &Item) -> Vec<&'static str> {
+    let mut missing = Vec::new();
+    if item.product.lot_tracked && item.lot.is_none() {
+        missing.push("lot");
+    }
+    if item.product.expiry_tracked && item.expiry.is_none() {
+        missing.push("expiry (YYYY-MM-DD)");
+    }
+    missing
 }
 
 /// Opens receiving (against `po` if given) once the receiving location is
@@ -49,12 +110,7 @@ pub(super) fn scan(
     ctx: &Context<'_>,
     scanned: &Scanned<'_>,
 ) -> StepResult<Outcome> {
-    if let Some(item) = &task.pending {
-        return refuse(format!(
-            "First enter the lot / expiry of {}, or cancel it",
-            item.describe()
-        ));
-    }
+    refuse_while_pending(task)?;
     let order_number = scanned.scan.identity.order_number.as_deref();
     if let Some(number) = order_number.or(scanned.is_text().then(|| scanned.label())) {
         if order_number.is_none() && ctx.journal.purchase_order(number)?.is_none() {
@@ -68,40 +124,105 @@ pub(super) fn scan(
         return Ok(Outcome::reply(feedback));
     }
     let item = identify(ctx, scanned)?;
-    let mut missing = Vec::new();
-    if item.product.lot_tracked && item.lot.is_none() {
-        missing.push("lot");
+    let receipt = Receipt {
+        items: vec![(item, false)],
+        source: Source::Label,
+    };
+    proceed(task, ctx, receipt)
+}
+
+/// Handles a burst of RFID tags while receiving: the SGTIN cases become
+/// one receipt per product, on the pallet's SSCC when one was read.
+pub(super) fn tags(
+    task: &mut ReceiveTask,
+    ctx: &Context<'_>,
+    summary: &PalletSummary,
+) -> StepResult<Outcome> {
+    refuse_while_pending(task)?;
+    let burst = tag_burst::for_receiving(ctx, summary)?;
+    let receipt = Receipt {
+        items: burst.items.into_iter().map(|item| (item, false)).collect(),
+        source: Source::Tags {
+            notes: burst.notes,
+            warnings: burst.warnings,
+        },
+    };
+    proceed(task, ctx, receipt)
+}
+
+/// Refuses new goods while a receipt waits for its lot / expiry.
+fn refuse_while_pending(task: &ReceiveTask) -> StepResult<()> {
+    match &task.pending {
+        Some(receipt) => {
+            let at = receipt.waiting().map_or(0, |(at, _)| at);
+            refuse(format!(
+                "First enter the lot / expiry of {}, or cancel it",
+                receipt.describe(at)
+            ))
+        }
+        None => Ok(()),
     }
-    if item.product.expiry_tracked && item.expiry.is_none() {
-        missing.push("expiry (YYYY-MM-DD)");
-    }
-    if missing.is_empty() {
-        return record(task, ctx, item, false);
-    }
+}
+
+/// Records `receipt` when nothing is missing, else asks for the lot /
+/// expiry of its first incomplete item and keeps it waiting.
+fn proceed(task: &mut ReceiveTask, ctx: &Context<'_>, receipt: Receipt) -> StepResult<Outcome> {
+    let Some((at, missing)) = receipt.waiting() else {
+        return record(task, ctx, receipt);
+    };
+    let item = &receipt.items[at].0;
+    let on = match receipt.source {
+        Source::Label => "the label",
+        Source::Tags { .. } => "the tags",
+    };
     let mut feedback = Feedback::prompt(format!(
-        "Enter the {} of {}: not on the label",
+        "Enter the {} of {}: not on {on}",
         missing.join(" and "),
-        item.describe()
+        receipt.describe(at)
     ));
     if item.lot.is_none() && item.product.lot_tracked {
         feedback = feedback.detail("Leave the lot empty to have one assigned");
     }
-    task.pending = Some(item);
+    if let Source::Tags { notes, warnings } = &receipt.source {
+        for (other, (item, _)) in receipt.items.iter().enumerate() {
+            if other != at {
+                feedback = feedback.detail(format!("Also read: {}", item_line(item)));
+            }
+        }
+        feedback = with_burst_lines(feedback, item.sscc.as_deref(), notes, warnings);
+    }
+    task.pending = Some(receipt);
     Ok(Outcome::reply(feedback))
 }
 
-/// Completes the pending item with a typed lot and / or expiry; a missing
-/// lot is assigned from the lot pattern.
+/// Completes the item asked about with a typed lot and / or expiry (a
+/// missing lot is assigned from the lot pattern), then asks about the next
+/// one or records the whole receipt.
 pub(super) fn enter_lot(
     task: &mut ReceiveTask,
     ctx: &Context<'_>,
     lot: Option<String>,
     expiry: Option<String>,
 ) -> StepResult<Outcome> {
-    let Some(mut item) = task.pending.take() else {
+    let Some(mut receipt) = task.pending.take() else {
         return refuse("No lot or expiry is being asked for");
     };
-    let mut assigned = false;
+    let Some((at, _)) = receipt.waiting() else {
+        return record(task, ctx, receipt);
+    };
+    let (item, assigned) = &mut receipt.items[at];
+    complete(ctx, item, assigned, lot, expiry)?;
+    proceed(task, ctx, receipt)
+}
+
+/// Fills in what `item` was missing from the keypad.
+fn complete(
+    ctx: &Context<'_>,
+    item: &mut Item,
+    assigned: &mut bool,
+    lot: Option<String>,
+    expiry: Option<String>,
+) -> StepResult<()> {
     match (&item.lot, lot) {
         (Some(on_label), Some(_)) => {
             return refuse(format!(
@@ -113,8 +234,8 @@ pub(super) fn enter_lot(
             item.lot = Some(typed);
         }
         (None, None) if item.product.lot_tracked => {
-            item.lot = Some(assign_lot(ctx, &item)?);
-            assigned = true;
+            item.lot = Some(assign_lot(ctx, item)?);
+            *assigned = true;
         }
         _ => {}
     }
@@ -136,18 +257,30 @@ pub(super) fn enter_lot(
         }
         _ => {}
     }
-    record(task, ctx, item, assigned)
+    Ok(())
 }
 
-/// Drops the item waiting for its lot.
+/// Drops the receipt waiting for its lot.
 pub(super) fn cancel(task: &mut ReceiveTask) -> StepResult<Outcome> {
-    match task.pending.take() {
-        Some(item) => Ok(Outcome::reply(Feedback::ok(format!(
+    let Some(receipt) = task.pending.take() else {
+        return refuse("Nothing to cancel: no item is waiting");
+    };
+    if let (Source::Label, [(item, _)]) = (&receipt.source, receipt.items.as_slice()) {
+        return Ok(Outcome::reply(Feedback::ok(format!(
             "Cancelled: {} was not received",
             item.describe()
-        )))),
-        None => refuse("Nothing to cancel: no item is waiting"),
+        ))));
     }
+    let lines: Vec<String> = receipt
+        .items
+        .iter()
+        .map(|(item, _)| item_line(item))
+        .collect();
+    Ok(Outcome::reply(
+        Feedback::ok(format!("Cancelled: {} were not received", lines.join(", "))).detail(
+            "To read the tags again, take them out of the reader's field for a few seconds",
+        ),
+    ))
 }
 
 /// The PO with this number, or a refusal naming it.
@@ -181,21 +314,77 @@ fn assign_lot(ctx: &Context<'_>, item: &Item) -> StepResult<String> {
     }
 }
 
-/// Checks shelf life and the PO line, then asks for the receipt event.
-fn record(
-    task: &mut ReceiveTask,
+/// The receipt events of every item of `receipt`, with one answer: for a
+/// label (or a burst of one product) the line of that item, else the
+/// number of products with a line each.
+fn record(task: &ReceiveTask, ctx: &Context<'_>, receipt: Receipt) -> StepResult<Outcome> {
+    let dock = &ctx.settings.receiving_location;
+    let mut feedback = match receipt.items.as_slice() {
+        [(item, _)] => Feedback::ok(format!("Received {} to {dock}", item_line(item))),
+        items => Feedback::ok(format!("Received {} products to {dock}", items.len())),
+    };
+    let several = receipt.items.len() > 1;
+    let sscc = receipt
+        .items
+        .first()
+        .and_then(|(item, _)| item.sscc.clone());
+    let mut bodies = Vec::with_capacity(receipt.items.len());
+    for (item, assigned) in receipt.items {
+        if several {
+            feedback = feedback.detail(item_line(&item));
+        }
+        let (body, checked) = check(task, ctx, item, assigned, feedback)?;
+        feedback = checked;
+        bodies.push(body);
+    }
+    if let Source::Tags { notes, warnings } = &receipt.source {
+        feedback = with_burst_lines(feedback, sscc.as_deref(), notes, warnings);
+    }
+    Ok(Outcome::record(feedback, bodies))
+}
+
+/// `quantity unit of description (GTIN) lot L`: one item of a receipt.
+fn item_line(item: &Item) -> String {
+    format!(
+        "{} {} of {}",
+        item.count.unwrap_or(1),
+        item.product.unit,
+        item.describe()
+    )
+}
+
+/// A tag receipt's answer with the pallet's SSCC and the tags read but
+/// not booked (`warnings` raise it to a warning).
+fn with_burst_lines(
+    mut feedback: Feedback,
+    sscc: Option<&str>,
+    notes: &[String],
+    warnings: &[String],
+) -> Feedback {
+    if let Some(sscc) = sscc {
+        feedback = feedback.detail(format!("On pallet SSCC {sscc}"));
+    }
+    for note in notes {
+        feedback = feedback.detail(note.clone());
+    }
+    for warning in warnings {
+        feedback = feedback.warn(warning.clone());
+    }
+    feedback
+}
+
+/// Checks one item's shelf life and PO line, adding what deserves a look
+/// to `feedback`; its receipt event.
+fn check(
+    task: &ReceiveTask,
     ctx: &Context<'_>,
     item: Item,
     assigned: bool,
-) -> StepResult<Outcome> {
+    mut feedback: Feedback,
+) -> StepResult<(EventBody, Feedback)> {
     let product = &item.product;
     let quantity = item.count.unwrap_or(1);
     let dock = &ctx.settings.receiving_location;
-    let mut feedback = Feedback::ok(format!(
-        "Received {quantity} {} of {} to {dock}",
-        product.unit,
-        item.describe()
-    ));
     if let (Some(lot), true) = (&item.lot, assigned) {
         feedback = feedback.detail(format!("Lot {lot} assigned: write it on the goods"));
     }
@@ -236,5 +425,5 @@ fn record(
     body.expiry = item.expiry;
     body.serial = item.serial;
     body.sscc = item.sscc;
-    Ok(Outcome::record(feedback, vec![body]))
+    Ok((body, feedback))
 }

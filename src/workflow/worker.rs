@@ -1,6 +1,6 @@
 //! The engine on its own thread: the touchscreen's UI thread and the device
-//! threads never wait on the journal's `fsync`. Inputs (scans and actions,
-//! each with its time) queue on a channel and are handled one at a time in
+//! threads never wait on the journal's `fsync`. Inputs (scans, tag bursts
+//! and actions, each with its time) queue on a channel and are handled one at a time in
 //! arrival order, exactly as a single-threaded session would; each answer
 //! goes to the front end's callback (the UI hands it to its event loop).
 
@@ -21,6 +21,13 @@ pub enum Input {
         /// The scanned data (symbology identifier and GS included).
         data: String,
         /// When it was scanned.
+        at: DateTime<Utc>,
+    },
+    /// The tags an RFID reader read in one burst.
+    Tags {
+        /// Each EPC as hex.
+        epcs: Vec<String>,
+        /// When the burst ended.
         at: DateTime<Utc>,
     },
     /// A button or menu choice.
@@ -80,6 +87,7 @@ fn serve(
     for input in queue {
         let feedback = match &input {
             Input::Scan { data, at } => engine.scan(data, *at),
+            Input::Tags { epcs, at } => engine.tags(epcs, *at),
             Input::Act { action, at } => engine.act(action.clone(), *at),
         };
         answer(&input, feedback);
@@ -149,11 +157,25 @@ mod tests {
                 at,
             })
             .unwrap();
+        let case = crate::scan::epc::parse_tag_uri("urn:epc:tag:sgtin-96:1.9506000.013435.5")
+            .unwrap()
+            .to_hex();
+        device
+            .send(Input::Tags {
+                epcs: vec![case],
+                at,
+            })
+            .unwrap();
         drop(device);
         let engine = worker.stop().expect("the engine thread ends cleanly");
         let answers: Vec<(Input, Feedback)> = answered.iter().collect();
         let levels: Vec<Level> = answers.iter().map(|(_, f)| f.level).collect();
-        assert_eq!(levels, [Level::Ok, Level::Ok, Level::Ok], "{answers:#?}");
+        assert_eq!(
+            levels,
+            [Level::Ok, Level::Ok, Level::Ok, Level::Prompt],
+            "{answers:#?}"
+        );
+        assert!(answers[3].1.message.contains("not on the tags"));
         assert!(matches!(&answers[2].0, Input::Scan { data, .. } if data.ends_with("W1")));
         assert_eq!(engine.journal().last_seq(), 1);
     }

@@ -8,7 +8,8 @@
 //! swallowed for as long as the tag keeps being seen, and only after it
 //! has been quiet for a whole window does a new read open a new window.
 //! So a pallet standing at the dock is reported once, and a tag that
-//! leaves and comes back is reported again.
+//! leaves and comes back is reported again. A burst that ends
+//! ([`super::burst`]) ends the open windows early, with the same effect.
 
 use std::collections::{HashMap, VecDeque};
 use std::time::{Duration, Instant};
@@ -73,7 +74,9 @@ impl Dedupe {
     }
 
     /// Takes one tag record seen at `now` (`now_utc` on the wall clock).
-    pub fn observe(&mut self, record: &TagRecord, now: Instant, now_utc: DateTime<Utc>) {
+    /// True when it opened a new window: a tag not in the field a moment
+    /// ago, which is what keeps a burst going ([`super::burst`]).
+    pub fn observe(&mut self, record: &TagRecord, now: Instant, now_utc: DateTime<Utc>) -> bool {
         let reads = u32::from(record.read_count.max(1));
         if let Some(entry) = self.entries.get_mut(record.epc.as_slice()) {
             match entry {
@@ -84,11 +87,11 @@ impl Dedupe {
                         read.best_rssi = record.rssi;
                         read.antenna = record.antenna;
                     }
-                    return;
+                    return false;
                 }
                 Entry::Reported { last_seen } if now.duration_since(*last_seen) < self.window => {
                     *last_seen = now;
-                    return;
+                    return false;
                 }
                 Entry::Reported { .. } => {}
             }
@@ -105,6 +108,7 @@ impl Dedupe {
         self.open.push_back((now, record.epc.clone()));
         self.entries
             .insert(record.epc.clone(), Entry::Collecting(read));
+        true
     }
 
     /// The aggregates whose window has ended by `now`, oldest first.
@@ -117,23 +121,42 @@ impl Dedupe {
             let Some((_, epc)) = self.open.pop_front() else {
                 break;
             };
-            if let Some(entry) = self.entries.get_mut(&epc)
-                && let Entry::Collecting(read) = entry
-            {
-                let reported = Entry::Reported {
-                    last_seen: read.last_seen,
-                };
-                if let Entry::Collecting(read) = std::mem::replace(entry, reported) {
-                    done.push(read);
-                }
-            }
+            done.extend(self.report(&epc));
         }
         self.sweep(now);
         done
     }
 
-    /// Every open aggregate, oldest first, as if all windows ended now:
-    /// for a reader that stops or disconnects, so no read is lost.
+    /// Every open aggregate, oldest first, as if all windows ended now,
+    /// the EPCs remembered as reported: for a burst that has ended, so
+    /// tags staying in the field are not reported again.
+    pub fn report_open(&mut self) -> Vec<AggregatedRead> {
+        let mut done = Vec::new();
+        while let Some((_, epc)) = self.open.pop_front() {
+            done.extend(self.report(&epc));
+        }
+        done
+    }
+
+    /// Ends the window of `epc`: its aggregate, the EPC now remembered as
+    /// reported.
+    fn report(&mut self, epc: &[u8]) -> Option<AggregatedRead> {
+        let entry = self.entries.get_mut(epc)?;
+        let Entry::Collecting(read) = entry else {
+            return None;
+        };
+        let reported = Entry::Reported {
+            last_seen: read.last_seen,
+        };
+        match std::mem::replace(entry, reported) {
+            Entry::Collecting(read) => Some(read),
+            Entry::Reported { .. } => None,
+        }
+    }
+
+    /// Every open aggregate, oldest first, as if all windows ended now,
+    /// and everything forgotten: for a reader that stops or disconnects,
+    /// so no read is lost.
     pub fn flush(&mut self) -> Vec<AggregatedRead> {
         let mut done = Vec::new();
         while let Some((_, epc)) = self.open.pop_front() {
@@ -248,6 +271,23 @@ mod tests {
         assert_eq!(done[0].count, 24);
         assert_eq!(dedupe.tracked(), 0);
         assert!(dedupe.expire(ms(t0, 10_000)).is_empty());
+    }
+
+    #[test]
+    fn report_open_ends_every_window_but_remembers_the_tags() {
+        let t0 = Instant::now();
+        let mut dedupe = Dedupe::new(WINDOW);
+        assert!(dedupe.observe(&record(1, -50, 1), t0, Utc::now()));
+        assert!(!dedupe.observe(&record(1, -40, 2), ms(t0, 100), Utc::now()));
+        assert!(dedupe.observe(&record(2, -50, 1), ms(t0, 100), Utc::now()));
+        let done = dedupe.report_open();
+        assert_eq!(done.len(), 2);
+        assert_eq!((done[0].count, done[0].best_rssi), (2, -40));
+        assert!(dedupe.report_open().is_empty());
+        // Still in the field: swallowed, not a new window.
+        assert!(!dedupe.observe(&record(1, -50, 1), ms(t0, 300), Utc::now()));
+        assert!(dedupe.expire(ms(t0, 5000)).is_empty());
+        assert_eq!(dedupe.tracked(), 0);
     }
 
     #[test]

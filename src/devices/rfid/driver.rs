@@ -1,12 +1,12 @@
 //! The reader thread: configures a Mercury reader, loops inventories,
-//! dedupes the reads and sends the aggregates to the engine over a
-//! crossbeam channel.
+//! dedupes the reads, gathers them into bursts and sends each burst to
+//! the engine over a crossbeam channel.
 //!
 //! Nothing a reader does can take the thread down with a panic: a refused
 //! command or a garbled answer is reported as [`ReaderEvent::Error`] and
 //! the reader is configured again (it may have rebooted); a vanished port
 //! ends the thread with [`ReaderEvent::Disconnected`] after the open
-//! windows are flushed, so reads already taken are not lost. Reconnecting
+//! burst is flushed, so reads already taken are not lost. Reconnecting
 //! is the supervisor's job.
 
 use std::io::{Read, Write};
@@ -18,7 +18,8 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use crossbeam_channel::Sender;
 
-use super::dedupe::{AggregatedRead, Dedupe};
+use super::burst::Bursts;
+use super::dedupe::AggregatedRead;
 use super::session::{ReaderConfig, Session};
 use super::status::RfidError;
 
@@ -32,12 +33,13 @@ pub enum ReaderEvent {
         /// Its firmware version.
         firmware: String,
     },
-    /// One tag, deduplicated over a window.
-    Tag {
+    /// The tags of one burst (see [`super::burst`]), one aggregate per
+    /// EPC in the order first seen; never empty.
+    Burst {
         /// The reader's configured name.
         reader: String,
-        /// The aggregate of the window.
-        read: AggregatedRead,
+        /// The aggregates.
+        reads: Vec<AggregatedRead>,
     },
     /// A command failed; the thread carries on.
     Error {
@@ -55,6 +57,10 @@ pub enum ReaderEvent {
     },
 }
 
+/// The default quiet gap that ends a burst, in milliseconds (also the
+/// default of `burst_gap_ms` in the device configuration).
+pub const DEFAULT_BURST_GAP_MS: u64 = 500;
+
 /// Driver settings beyond the reader's own configuration.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DriverConfig {
@@ -64,19 +70,23 @@ pub struct DriverConfig {
     pub reader: ReaderConfig,
     /// Dedupe window per EPC.
     pub dedupe_window: Duration,
+    /// A burst ends after this long without a new tag.
+    pub burst_gap: Duration,
     /// Pause after a failed command before trying again.
     pub retry_delay: Duration,
 }
 
 impl DriverConfig {
     /// A driver named `name` for `reader`, with a 2 s dedupe window (a
-    /// pallet passing a dock door is read within it) and 0.5 s between
-    /// retries.
+    /// pallet passing a dock door is read within it), bursts ending after
+    /// 0.5 s without a new tag (two empty rounds of the default 250 ms)
+    /// and 0.5 s between retries.
     pub fn new(name: impl Into<String>, reader: ReaderConfig) -> DriverConfig {
         DriverConfig {
             name: name.into(),
             reader,
             dedupe_window: Duration::from_secs(2),
+            burst_gap: Duration::from_millis(DEFAULT_BURST_GAP_MS),
             retry_delay: Duration::from_millis(500),
         }
     }
@@ -89,8 +99,10 @@ pub struct ReaderStats {
     pub inventories: u64,
     /// Tag records received (before dedupe).
     pub tag_records: u64,
-    /// Aggregated reads sent.
+    /// Aggregated reads sent (one per EPC per burst).
     pub reads_sent: u64,
+    /// Bursts sent.
+    pub bursts_sent: u64,
     /// Failed commands.
     pub errors: u64,
     /// Frames dropped for a bad CRC.
@@ -113,7 +125,7 @@ impl ReaderHandle {
     }
 
     /// Stops the thread after its current command and returns its counters.
-    /// Open dedupe windows are flushed as events first.
+    /// The open burst is flushed as an event first.
     pub fn stop(self) -> ReaderStats {
         self.stop.store(true, Ordering::Relaxed);
         self.thread.join().unwrap_or_default()
@@ -142,7 +154,7 @@ struct Driver<P> {
     config: DriverConfig,
     events: Sender<ReaderEvent>,
     stop: Arc<AtomicBool>,
-    dedupe: Dedupe,
+    bursts: Bursts,
     stats: ReaderStats,
 }
 
@@ -163,7 +175,7 @@ impl<P: Read + Write> Driver<P> {
     ) -> Self {
         Driver {
             session: Session::new(port, config.reader.response_timeout),
-            dedupe: Dedupe::new(config.dedupe_window),
+            bursts: Bursts::new(config.dedupe_window, config.burst_gap),
             config,
             events,
             stop,
@@ -173,8 +185,8 @@ impl<P: Read + Write> Driver<P> {
 
     fn run(mut self) -> ReaderStats {
         let end = self.serve();
-        let flushed = self.dedupe.flush();
-        if self.send_reads(flushed)
+        let flushed = self.bursts.flush();
+        if self.send_burst(flushed)
             && let End::Disconnected(reason) = end
         {
             self.send(ReaderEvent::Disconnected {
@@ -212,8 +224,8 @@ impl<P: Read + Write> Driver<P> {
                     self.pause(self.config.retry_delay);
                 }
             }
-            let expired = self.dedupe.expire(Instant::now());
-            if !self.send_reads(expired) {
+            let ended = self.bursts.poll(Instant::now());
+            if !self.send_burst(ended) {
                 return End::ChannelClosed;
             }
         }
@@ -238,22 +250,26 @@ impl<P: Read + Write> Driver<P> {
         self.stats.tag_records += records.len() as u64;
         let (now, now_utc) = (Instant::now(), Utc::now());
         for record in &records {
-            self.dedupe.observe(record, now, now_utc);
+            self.bursts.observe(record, now, now_utc);
         }
         Ok(())
     }
 
-    fn send_reads(&mut self, reads: Vec<AggregatedRead>) -> bool {
-        for read in reads {
-            let event = ReaderEvent::Tag {
-                reader: self.config.name.clone(),
-                read,
-            };
-            if !self.send(event) {
-                return false;
-            }
-            self.stats.reads_sent += 1;
+    /// Sends `burst` if there is one; false when nobody listens.
+    fn send_burst(&mut self, burst: Option<Vec<AggregatedRead>>) -> bool {
+        let Some(reads) = burst else {
+            return true;
+        };
+        let count = reads.len() as u64;
+        let event = ReaderEvent::Burst {
+            reader: self.config.name.clone(),
+            reads,
+        };
+        if !self.send(event) {
+            return false;
         }
+        self.stats.reads_sent += count;
+        self.stats.bursts_sent += 1;
         true
     }
 

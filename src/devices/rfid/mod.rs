@@ -6,11 +6,13 @@
 //! [`status`] (the reader's status words as typed errors), [`command`]
 //! and [`tag`] (the layouts of the commands and tag records used),
 //! [`session`] (configure and run a synchronous inventory),
-//! [`dedupe`] (one aggregate per EPC per window), [`driver`] (the reader
-//! thread and its events), [`pallet`] (EPC decoding and the (GTIN, count)
-//! groups of a bulk receipt), and [`simulator`] (a reader in software for
-//! tests and demos).
+//! [`dedupe`] (one aggregate per EPC per window), [`burst`] (the
+//! aggregates of one pallet passing, delivered together), [`driver`] (the
+//! reader thread and its events), [`pallet`] (EPC decoding and the (GTIN,
+//! count) groups of a bulk receipt), and [`simulator`] (a reader in
+//! software for tests and demos).
 
+pub mod burst;
 pub mod command;
 pub mod crc;
 pub mod dedupe;

@@ -2,7 +2,7 @@
 //! by `scan`, and the SGTIN-tagged cases of a pallet summarised as
 //! (GTIN, count) groups so one bulk receipt can cover them.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use crate::scan::epc::{decode_hex, to_scan};
 use crate::scan::{Scan, ScanError};
@@ -43,12 +43,33 @@ pub struct PalletSummary {
     pub undecoded: Vec<(String, ScanError)>,
 }
 
+impl PalletSummary {
+    /// How many tags the summary covers (cases, other keys and
+    /// undecodable EPCs).
+    pub fn tags(&self) -> usize {
+        self.groups.iter().map(GtinGroup::count).sum::<usize>()
+            + self.others.len()
+            + self.undecoded.len()
+    }
+}
+
 /// Decodes every read and groups the SGTINs by GTIN.
 pub fn summarise(reads: &[AggregatedRead]) -> PalletSummary {
+    summarise_hex(reads.iter().map(AggregatedRead::epc_hex))
+}
+
+/// Decodes EPCs given as hex (the form the engine takes a burst in) and
+/// groups the SGTINs by GTIN. An EPC given twice counts once.
+pub fn summarise_hex<S: AsRef<str>>(epcs: impl IntoIterator<Item = S>) -> PalletSummary {
     let mut by_gtin: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut summary = PalletSummary::default();
-    for read in reads {
-        match decode(read) {
+    let mut seen = HashSet::new();
+    for hex in epcs {
+        let hex = hex.as_ref().to_ascii_uppercase();
+        if !seen.insert(hex.clone()) {
+            continue;
+        }
+        match decode_hex(&hex).map(to_scan) {
             Ok(scan) => match (&scan.identity.gtin, &scan.identity.serial) {
                 (Some(gtin), Some(serial)) => {
                     by_gtin
@@ -58,7 +79,7 @@ pub fn summarise(reads: &[AggregatedRead]) -> PalletSummary {
                 }
                 _ => summary.others.push(scan),
             },
-            Err(error) => summary.undecoded.push((read.epc_hex(), error)),
+            Err(error) => summary.undecoded.push((hex, error)),
         }
     }
     summary.groups = by_gtin
@@ -132,5 +153,25 @@ mod tests {
         );
         assert_eq!(summary.undecoded.len(), 1);
         assert_eq!(summary.undecoded[0].0, "E2801160600002040000ABCD");
+        assert_eq!(summary.tags(), 24 + 6 + 1 + 1);
+    }
+
+    #[test]
+    fn hex_in_either_case_counts_each_epc_once() {
+        let case = sgtin(812345, 7).epc_hex();
+        let sscc = from_uri("urn:epc:tag:sscc-96:0.0614141.1234567890").epc_hex();
+        let summary = summarise_hex([
+            case.clone(),
+            case.to_ascii_lowercase(),
+            sscc.clone(),
+            sscc,
+            "30XY".to_string(),
+        ]);
+        assert_eq!(summary.groups.len(), 1);
+        assert_eq!(summary.groups[0].count(), 1);
+        assert_eq!(summary.others.len(), 1, "the pallet tag once");
+        assert_eq!(summary.undecoded.len(), 1);
+        assert_eq!(summary.undecoded[0].0, "30XY");
+        assert_eq!(summary.tags(), 3);
     }
 }

@@ -1,9 +1,11 @@
 //! The engine's rules, one test each, on a real journal with a small set of
 //! reference data. Outbound (pack, ship, short picks, keypad quantities,
-//! orders list) is in `outbound`, moves and counts closing in `stock_moves`.
+//! orders list) is in `outbound`, moves and counts closing in `stock_moves`,
+//! bursts of RFID tags in `tag_bursts`.
 
 mod outbound;
 mod stock_moves;
+mod tag_bursts;
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use tempfile::TempDir;
