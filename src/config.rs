@@ -29,6 +29,9 @@ pub struct Config {
     /// The `tracing` filter used when `RUST_LOG` is not set, e.g. `info` or
     /// `lotline=debug`.
     pub log: String,
+    /// How log lines look: `text` for people, `json` (one object a line)
+    /// for journald/Loki/Elasticsearch pipelines.
+    pub log_format: crate::logging::LogFormat,
     /// The window's language (`en`, `de` or `es`); None: the system
     /// locale's, else English.
     pub language: Option<String>,
@@ -47,6 +50,7 @@ impl Default for Config {
         Config {
             data_dir: None,
             log: "info".to_owned(),
+            log_format: crate::logging::LogFormat::default(),
             language: None,
             workflow: WorkflowConfig::default(),
             devices: crate::devices::DevicesConfig::default(),

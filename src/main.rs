@@ -26,7 +26,7 @@ fn main() -> ExitCode {
 fn run() -> Result<ExitCode> {
     let cli = Cli::parse();
     let settings = config::load(cli.config.as_deref(), cli.data_dir.as_deref())?;
-    logging::init(&settings.config.log);
+    logging::init(&settings.config.log, settings.config.log_format);
     tracing::debug!(
         config = %settings.config_path.display(),
         data_dir = %settings.data_dir.display(),

@@ -352,6 +352,74 @@ async fn reports_read_a_lots_events_a_period_and_a_carton(db: &TestDb) {
     );
 }
 
+async fn device_activity_follows_uploads_lag_and_conflicts(db: &TestDb) {
+    let store = db.open().await;
+    store
+        .add_device("pending", SecretHash::of("code-p"))
+        .await
+        .unwrap();
+    enrolled(store.as_ref(), "a", "dev").await;
+    enrolled(store.as_ref(), "b", "quiet").await;
+    let fresh = store.device_activity().await.unwrap();
+    let names: Vec<_> = fresh.iter().map(|d| d.device.name.as_str()).collect();
+    assert_eq!(names, ["a", "b", "pending"]);
+    assert!(
+        fresh
+            .iter()
+            .all(|d| d.last_seen_at.is_none() && d.conflicts == 0 && d.newest_event.is_none())
+    );
+
+    let events = chain("dev", 3);
+    let at = |s: i64| chrono::DateTime::from_timestamp(s, 0).unwrap();
+    store
+        .ingest(batch("dev", &events[..2]), at(1_800_000_060))
+        .await
+        .unwrap();
+    store
+        .ingest(batch("dev", &events), at(1_800_000_090))
+        .await
+        .unwrap();
+    let mut altered = events[..1].to_vec();
+    altered[0].body.quantity = 99;
+    altered[0].hash = altered[0].compute_hash();
+    let reply = store
+        .ingest(batch("dev", &altered), at(1_800_000_120))
+        .await
+        .unwrap();
+    assert_eq!(reply.conflicts.len(), 1);
+
+    for store in [store, db.open().await] {
+        let activity = store.device_activity().await.unwrap();
+        let a = &activity[0];
+        assert_eq!(
+            (a.device.device_id.as_deref(), a.device.acked_through),
+            (Some("dev"), 3)
+        );
+        assert_eq!(
+            a.last_seen_at,
+            Some(at(1_800_000_120)),
+            "the conflicting upload"
+        );
+        assert_eq!(a.conflicts, 1);
+        let newest = a.newest_event.unwrap();
+        assert_eq!(newest.recorded_at, events[2].recorded_at);
+        assert_eq!(newest.received_at, at(1_800_000_090));
+        let b = &activity[1];
+        assert_eq!(
+            (b.last_seen_at, b.newest_event, b.conflicts),
+            (None, None, 0)
+        );
+        assert_eq!(activity[2].device.device_id, None);
+        assert_eq!(
+            activity
+                .iter()
+                .map(|d| d.device.clone())
+                .collect::<Vec<_>>(),
+            store.devices().await.unwrap()
+        );
+    }
+}
+
 /// Runs each behaviour against both backends, one test per pair.
 macro_rules! conformance {
     ($($behaviour:ident),* $(,)?) => {
@@ -389,4 +457,5 @@ conformance!(
     reopening_keeps_everything,
     reference_changes_follow_the_cursor,
     reports_read_a_lots_events_a_period_and_a_carton,
+    device_activity_follows_uploads_lag_and_conflicts,
 );

@@ -12,11 +12,12 @@ use chrono::{DateTime, NaiveDate, Utc};
 use clap::{Parser, Subcommand};
 use lotline::config::Settings;
 use lotline::journal::{LotState, LotStatus, ReferenceData};
-use lotline::server::reports;
+use lotline::logging::LogFormat;
 use lotline::server::secrets::{enrollment_code_hash, new_enrollment_code};
-use lotline::server::store::{self, Store};
+use lotline::server::store::{self, Location, Store};
 use lotline::server::tls::TlsFiles;
 use lotline::server::{AppState, Limits};
+use lotline::server::{backup, reports};
 use lotline::site_config::SiteConfig;
 use lotline::traceability::epcis::EpcisOptions;
 use lotline::traceability::expiry::ExpiringLot;
@@ -44,6 +45,10 @@ struct ServerCli {
     /// (default: sqlite:DATA_DIR/server.sqlite).
     #[arg(long, global = true, env = "LOTLINE_SERVER_DB")]
     db: Option<String>,
+    /// Log lines as `text` or `json` (default: the configuration's
+    /// `log_format`, else text).
+    #[arg(long, global = true, value_enum, env = "LOTLINE_LOG_FORMAT")]
+    log_format: Option<LogFormat>,
     #[command(subcommand)]
     command: Command,
 }
@@ -117,6 +122,19 @@ enum Command {
     },
     /// Print the version.
     Version,
+    /// Back the database up into a new file (SQLite: a checked copy, taken
+    /// while the server runs; PostgreSQL: a pg_dump archive).
+    Backup {
+        /// The file to create; an existing file is never overwritten.
+        file: PathBuf,
+    },
+    /// Replace the SQLite database with a backup (with the server
+    /// stopped); the replaced database is kept as DB.before-restore. For
+    /// PostgreSQL, prints the pg_restore command to run.
+    Restore {
+        /// The backup made by `lotline-server backup`.
+        file: PathBuf,
+    },
 }
 
 /// The arguments of `hold`, `recall` and `release`.
@@ -255,7 +273,29 @@ async fn run(cli: ServerCli) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::Backup { file } => backup_database(&database_url(&cli)?, file),
+        Command::Restore { file } => restore_database(&database_url(&cli)?, file),
     }
+}
+
+/// Reads the configuration, starts logging and names the `--db` storage.
+fn settings_and_url(cli: &ServerCli) -> anyhow::Result<(Settings, String)> {
+    let settings = lotline::config::load(cli.config.as_deref(), cli.data_dir.as_deref())?;
+    let format = cli.log_format.unwrap_or(settings.config.log_format);
+    lotline::logging::init(&settings.config.log, format);
+    let url = cli.db.clone().unwrap_or_else(|| {
+        format!(
+            "sqlite:{}",
+            settings.data_dir.join(DEFAULT_DB_FILE).display()
+        )
+    });
+    Ok((settings, url))
+}
+
+/// The `--db` storage's URL, without opening it (backups must not
+/// migrate the database).
+fn database_url(cli: &ServerCli) -> anyhow::Result<String> {
+    Ok(settings_and_url(cli)?.1)
 }
 
 /// Reads the configuration, starts logging and opens the `--db` storage.
@@ -265,14 +305,7 @@ async fn open_store(cli: &ServerCli) -> anyhow::Result<Arc<dyn Store>> {
 
 /// [`open_store`], keeping the settings (the reports need `[site]`).
 async fn open(cli: &ServerCli) -> anyhow::Result<(Settings, Arc<dyn Store>)> {
-    let settings = lotline::config::load(cli.config.as_deref(), cli.data_dir.as_deref())?;
-    lotline::logging::init(&settings.config.log);
-    let url = cli.db.clone().unwrap_or_else(|| {
-        format!(
-            "sqlite:{}",
-            settings.data_dir.join(DEFAULT_DB_FILE).display()
-        )
-    });
+    let (settings, url) = settings_and_url(cli)?;
     let store = store::open(&url)
         .await
         .with_context(|| format!("opening the database {}", redact(&url)))?;
@@ -522,5 +555,64 @@ fn redact(url: &str) -> String {
             format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..])
         }
         _ => url.to_owned(),
+    }
+}
+
+/// `backup FILE`: a checked SQLite copy, or a pg_dump archive.
+fn backup_database(url: &str, file: &Path) -> anyhow::Result<()> {
+    match Location::parse(url)? {
+        Location::Sqlite(db) => {
+            let summary = backup::backup_sqlite(&db, file)?;
+            println!(
+                "backed up {} to {}: schema version {}, {} device(s), {} event(s); \
+                 integrity check ok",
+                db.display(),
+                file.display(),
+                summary.schema_version,
+                summary.devices,
+                summary.events
+            );
+        }
+        Location::Postgres(url) => {
+            backup::backup_postgres(&url, file)?;
+            println!(
+                "backed up {} to {} (pg_dump custom format; restore with pg_restore)",
+                redact(&url),
+                file.display()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// `restore FILE`: replaces the SQLite database; for PostgreSQL prints the
+/// pg_restore command (and fails, since nothing was restored).
+fn restore_database(url: &str, file: &Path) -> anyhow::Result<()> {
+    match Location::parse(url)? {
+        Location::Sqlite(db) => {
+            let restored = backup::restore_sqlite(&db, file)?;
+            if let Some(kept) = &restored.kept {
+                println!("kept the replaced database as {}", kept.display());
+            }
+            let summary = restored.summary;
+            println!(
+                "restored {} from {}: schema version {}, {} device(s), {} event(s); \
+                 integrity check ok",
+                db.display(),
+                file.display(),
+                summary.schema_version,
+                summary.devices,
+                summary.events
+            );
+            Ok(())
+        }
+        Location::Postgres(url) => {
+            println!("{}", backup::pg_restore_command(&url, file)?);
+            anyhow::bail!(
+                "nothing restored: PostgreSQL databases are restored with pg_restore; stop \
+                 every lotline-server using {}, then run the command above",
+                redact(&url)
+            )
+        }
     }
 }

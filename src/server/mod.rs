@@ -1,10 +1,11 @@
 //! `lotline-server`'s library half: the HTTP API terminals talk to
 //! ([`http`]), the ingest rules ([`ingest`]), credentials ([`secrets`]),
-//! storage on SQLite or PostgreSQL ([`store`]), the reports read from it
-//! ([`reports`]) and TLS ([`tls`]).
+//! storage on SQLite or PostgreSQL ([`store`]), their backups ([`backup`]),
+//! the reports read from it ([`reports`]) and TLS ([`tls`]).
 //! The binary (`src/bin/lotline-server.rs`) is only the command line.
 //! Behaviour and operation: `docs/server.md`.
 
+pub mod backup;
 pub mod http;
 pub mod ingest;
 pub mod reports;

@@ -123,7 +123,8 @@ impl TestDb {
     }
 }
 
-async fn admin_sql(statement: &str) {
+/// Runs `statement` on the test PostgreSQL as its administrator.
+pub async fn admin_sql(statement: &str) {
     let (client, connection) = tokio_postgres::connect(PG_URL, tokio_postgres::NoTls)
         .await
         .unwrap_or_else(|e| {

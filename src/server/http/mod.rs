@@ -4,6 +4,7 @@ mod auth;
 mod body;
 mod error;
 mod handlers;
+mod metrics;
 mod openapi;
 mod reports;
 
@@ -72,6 +73,7 @@ pub fn routes() -> Vec<Route> {
         route("/v1/reference", Method::GET, get(handlers::reference)),
         route("/v1/trace", Method::GET, get(reports::trace)),
         route("/v1/expiry", Method::GET, get(reports::expiry)),
+        route("/metrics", Method::GET, get(metrics::metrics)),
     ]
 }
 

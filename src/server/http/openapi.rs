@@ -57,7 +57,7 @@ pub fn spec() -> Value {
         "info": {
             "title": "lotline-server",
             "version": env!("CARGO_PKG_VERSION"),
-            "description": "Enrollment, event ingest, reference data and recall reports for Lotline terminals. See docs/server.md."
+            "description": "Enrollment, event ingest, reference data and recall reports for Lotline terminals, and metrics for monitoring. See docs/server.md."
         },
         "paths": {
             "/v1/health": { "get": {
@@ -148,6 +148,15 @@ pub fn spec() -> Value {
                                  "type": "array", "items": schema("ExpiringLot") } } } },
                     "401": problem("Missing, unknown or revoked token"),
                     "422": problem("Invalid field (named in `field`)")
+                }
+            }},
+            "/metrics": { "get": {
+                "summary": "Prometheus metrics: devices, events ingested, last upload, sync lag, conflicts, chain breaks",
+                "description": "Text exposition format 0.0.4; metric meanings in docs/server.md. No authentication: keep it on a trusted network.",
+                "responses": {
+                    "200": { "description": "The metrics",
+                             "content": { (super::metrics::CONTENT_TYPE): { "schema": { "type": "string" } } } },
+                    "500": problem("Storage unavailable")
                 }
             }}
         },

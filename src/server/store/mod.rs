@@ -113,6 +113,31 @@ pub struct DeviceInfo {
     pub chain_breaks: u64,
 }
 
+/// A device's activity, for monitoring.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeviceActivity {
+    /// The device as `device list` shows it; `acked_through` is also the
+    /// number of its stored events (only contiguous runs from seq 1 are
+    /// ever stored).
+    pub device: DeviceInfo,
+    /// When it last uploaded a batch (accepted, repeated or conflicting).
+    pub last_seen_at: Option<DateTime<Utc>>,
+    /// Events it sent whose seq was already stored with another hash,
+    /// counted every time they were sent.
+    pub conflicts: u64,
+    /// Its newest stored event (seq `acked_through`), if any.
+    pub newest_event: Option<NewestEvent>,
+}
+
+/// The two clocks of a device's newest stored event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NewestEvent {
+    /// The device's clock when it recorded the event.
+    pub recorded_at: DateTime<Utc>,
+    /// The server's clock when it stored the event.
+    pub received_at: DateTime<Utc>,
+}
+
 /// Server storage. Every method is one transaction.
 #[async_trait::async_trait]
 pub trait Store: Send + Sync + 'static {
@@ -176,16 +201,40 @@ pub trait Store: Send + Sync + 'static {
     /// The lots (GTIN, lot) with an expiry date on or before `by` recorded
     /// on some event: the candidates of the expiry report.
     async fn lots_expiring_by(&self, by: NaiveDate) -> Result<Vec<(String, Option<String>)>>;
+
+    /// Every device with what monitoring needs (`GET /metrics`): its
+    /// upload activity and its newest stored event.
+    async fn device_activity(&self) -> Result<Vec<DeviceActivity>>;
+}
+
+/// Where a `--db` URL points, before anything is opened (backups and
+/// restores must not open, and so migrate, the database).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    /// `sqlite:PATH`: the database file.
+    Sqlite(std::path::PathBuf),
+    /// `postgres://…` or `postgresql://…`: the URL as given.
+    Postgres(String),
+}
+
+impl Location {
+    /// Reads a `--db` URL.
+    pub fn parse(url: &str) -> Result<Location> {
+        if let Some(path) = url.strip_prefix("sqlite:") {
+            Ok(Location::Sqlite(path.into()))
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Location::Postgres(url.to_owned()))
+        } else {
+            Err(StoreError::UnsupportedUrl(url.to_owned()))
+        }
+    }
 }
 
 /// Opens the storage named by `--db`: `sqlite:PATH` or
 /// `postgres://…`/`postgresql://…`, migrated to the current schema.
 pub async fn open(url: &str) -> Result<Arc<dyn Store>> {
-    if let Some(path) = url.strip_prefix("sqlite:") {
-        Ok(Arc::new(SqliteStore::open(path).await?))
-    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        Ok(Arc::new(PostgresStore::connect(url).await?))
-    } else {
-        Err(StoreError::UnsupportedUrl(url.to_owned()))
+    match Location::parse(url)? {
+        Location::Sqlite(path) => Ok(Arc::new(SqliteStore::open(path).await?)),
+        Location::Postgres(url) => Ok(Arc::new(PostgresStore::connect(&url).await?)),
     }
 }

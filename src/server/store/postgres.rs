@@ -13,7 +13,7 @@ use tokio_postgres::types::{IsNull, ToSql, Type, to_sql_checked};
 
 use super::reference_rows::{self, KEYED_KINDS};
 use super::sql::{self, Cell};
-use super::{Credential, DeviceInfo, EnrollOutcome, Result, Store, StoreError};
+use super::{Credential, DeviceActivity, DeviceInfo, EnrollOutcome, Result, Store, StoreError};
 use crate::journal::{ChainHash, Event, ReferenceData, iso_date};
 use crate::protocol::{ChainBreak, IngestReply, ReferenceChanges};
 use crate::server::ingest::{self, Head, ValidBatch};
@@ -73,6 +73,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     ),
     (2, sql::MIGRATION_REFERENCE),
     (3, sql::MIGRATION_REPORT_INDEXES),
+    (4, sql::MIGRATION_DEVICE_ACTIVITY),
 ];
 
 /// Connections the pool keeps at most: enough for the server's workers
@@ -180,6 +181,20 @@ fn optional_time(micros: Option<i64>) -> Result<Option<DateTime<Utc>>> {
     micros.map(sql::from_micros).transpose()
 }
 
+/// The first seven columns of a [`sql::DEVICES`] or
+/// [`sql::DEVICE_ACTIVITY`] row.
+fn device_info(row: &tokio_postgres::Row) -> Result<DeviceInfo> {
+    Ok(DeviceInfo {
+        name: row.get(0),
+        device_id: row.get(1),
+        created_at: sql::from_micros(row.get(2))?,
+        enrolled_at: optional_time(row.get(3))?,
+        revoked_at: optional_time(row.get(4))?,
+        acked_through: sql::seq_from_i64(row.get(5))?,
+        chain_breaks: sql::seq_from_i64(row.get(6))?,
+    })
+}
+
 fn as_params(cells: &[Cell]) -> Vec<&(dyn ToSql + Sync)> {
     cells.iter().map(|c| c as &(dyn ToSql + Sync)).collect()
 }
@@ -270,19 +285,7 @@ impl Store for PostgresStore {
 
     async fn devices(&self) -> Result<Vec<DeviceInfo>> {
         let rows = self.client().await?.query(sql::DEVICES, &[]).await?;
-        rows.iter()
-            .map(|row| {
-                Ok(DeviceInfo {
-                    name: row.get(0),
-                    device_id: row.get(1),
-                    created_at: sql::from_micros(row.get(2))?,
-                    enrolled_at: optional_time(row.get(3))?,
-                    revoked_at: optional_time(row.get(4))?,
-                    acked_through: sql::seq_from_i64(row.get(5))?,
-                    chain_breaks: sql::seq_from_i64(row.get(6))?,
-                })
-            })
-            .collect()
+        rows.iter().map(device_info).collect()
     }
 
     async fn revoke(&self, name_or_id: &str) -> Result<bool> {
@@ -322,6 +325,15 @@ impl Store for PostgresStore {
             }
         }
         let plan = ingest::plan(batch, head, &stored);
+        tx.execute(
+            sql::RECORD_UPLOAD,
+            &[
+                &device_id,
+                &sql::micros(received_at),
+                &(plan.reply.conflicts.len() as i64),
+            ],
+        )
+        .await?;
         if !plan.insert.is_empty() {
             let insert = tx.prepare_cached(sql::INSERT_EVENT).await?;
             for event in &plan.insert {
@@ -434,5 +446,23 @@ impl Store for PostgresStore {
             .query(sql::LOTS_EXPIRING_BY, &[&iso_date(by)])
             .await?;
         Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+    }
+
+    async fn device_activity(&self) -> Result<Vec<DeviceActivity>> {
+        let rows = self
+            .client()
+            .await?
+            .query(sql::DEVICE_ACTIVITY, &[])
+            .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(DeviceActivity {
+                    device: device_info(row)?,
+                    last_seen_at: optional_time(row.get(7))?,
+                    conflicts: sql::seq_from_i64(row.get(8))?,
+                    newest_event: sql::newest_event(row.get(9), row.get(10))?,
+                })
+            })
+            .collect()
     }
 }

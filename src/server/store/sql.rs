@@ -212,6 +212,23 @@ pub const MIGRATION_REFERENCE: &str = "CREATE TABLE reference_records (
     CREATE TABLE reference_clock (id BIGINT PRIMARY KEY, last BIGINT NOT NULL);
     INSERT INTO reference_clock (id, last) VALUES (1, 0);";
 
+/// Migration 4 (both backends): when each device last uploaded, and how
+/// many conflicting events it has sent, for monitoring (`GET /metrics`).
+pub const MIGRATION_DEVICE_ACTIVITY: &str = "ALTER TABLE devices ADD COLUMN last_seen_at BIGINT;
+    ALTER TABLE devices ADD COLUMN conflicts BIGINT NOT NULL DEFAULT 0;";
+
+/// Records an upload by device `$1` at `$2` that carried `$3` conflicts.
+pub const RECORD_UPLOAD: &str = "UPDATE devices SET last_seen_at = $2, \
+     conflicts = conflicts + $3 WHERE device_id = $1";
+
+/// Every device as [`DEVICES`] has it (the same first seven columns), then
+/// its last upload, conflict count and the two times of its newest event.
+pub const DEVICE_ACTIVITY: &str = "SELECT d.name, d.device_id, d.created_at, d.enrolled_at, \
+     d.revoked_at, d.acked_through, (SELECT count(*) FROM chain_breaks b \
+     WHERE b.device_id = d.device_id), d.last_seen_at, d.conflicts, e.recorded_at, \
+     e.received_at FROM devices d LEFT JOIN events e \
+     ON e.device_id = d.device_id AND e.seq = d.acked_through ORDER BY d.name";
+
 /// Takes the next reference cursor (and holds the clock until commit).
 pub const NEXT_REFERENCE_CURSOR: &str =
     "UPDATE reference_clock SET last = last + 1 WHERE id = 1 RETURNING last";
@@ -292,6 +309,21 @@ pub fn break_cells(b: &crate::protocol::ChainBreak, detected_at: DateTime<Utc>) 
         Cell::Text(Some(b.found.clone())),
         Cell::Int(micros(detected_at)),
     ]
+}
+
+/// The newest event of a [`DEVICE_ACTIVITY`] row, from its two nullable
+/// times (NULL when the device has stored nothing).
+pub fn newest_event(
+    recorded_at: Option<i64>,
+    received_at: Option<i64>,
+) -> super::Result<Option<super::NewestEvent>> {
+    match (recorded_at, received_at) {
+        (Some(recorded), Some(received)) => Ok(Some(super::NewestEvent {
+            recorded_at: from_micros(recorded)?,
+            received_at: from_micros(received)?,
+        })),
+        _ => Ok(None),
+    }
 }
 
 /// A stored 32-byte hash.

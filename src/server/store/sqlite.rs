@@ -16,7 +16,7 @@ use rusqlite::{
 
 use super::reference_rows::{self, KEYED_KINDS};
 use super::sql::{self, Cell};
-use super::{Credential, DeviceInfo, EnrollOutcome, Result, Store, StoreError};
+use super::{Credential, DeviceActivity, DeviceInfo, EnrollOutcome, Result, Store, StoreError};
 use crate::journal::{ChainHash, Event, ReferenceData, iso_date};
 use crate::protocol::{ChainBreak, IngestReply, ReferenceChanges};
 use crate::server::ingest::{self, Head, ValidBatch};
@@ -76,6 +76,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     ),
     (2, sql::MIGRATION_REFERENCE),
     (3, sql::MIGRATION_REPORT_INDEXES),
+    (4, sql::MIGRATION_DEVICE_ACTIVITY),
 ];
 
 /// How long a call waits for another process holding the write lock (an
@@ -110,6 +111,12 @@ impl SqliteStore {
         Ok(SqliteStore {
             conn: Arc::new(Mutex::new(conn)),
         })
+    }
+
+    /// The schema version this build migrates SQLite databases to (a
+    /// restore refuses a backup from a newer server).
+    pub fn schema_version() -> i64 {
+        MIGRATIONS.last().map_or(0, |m| m.0)
     }
 
     /// Runs `work` with the connection on the blocking pool.
@@ -196,6 +203,20 @@ fn optional_time(micros: Option<i64>) -> Result<Option<DateTime<Utc>>> {
     micros.map(sql::from_micros).transpose()
 }
 
+/// The first seven columns of a [`sql::DEVICES`] or
+/// [`sql::DEVICE_ACTIVITY`] row.
+fn device_info(row: &rusqlite::Row<'_>) -> Result<DeviceInfo> {
+    Ok(DeviceInfo {
+        name: row.get(0)?,
+        device_id: row.get(1)?,
+        created_at: sql::from_micros(row.get(2)?)?,
+        enrolled_at: optional_time(row.get(3)?)?,
+        revoked_at: optional_time(row.get(4)?)?,
+        acked_through: sql::seq_from_i64(row.get(5)?)?,
+        chain_breaks: sql::seq_from_i64(row.get(6)?)?,
+    })
+}
+
 fn ingest_in(
     conn: &mut Connection,
     batch: ValidBatch,
@@ -223,6 +244,14 @@ fn ingest_in(
     }
     let device_id = batch.device_id().to_owned();
     let plan = ingest::plan(batch, head, &stored);
+    tx.execute(
+        &numbered(sql::RECORD_UPLOAD),
+        params![
+            device_id,
+            sql::micros(received_at),
+            plan.reply.conflicts.len() as i64
+        ],
+    )?;
     if !plan.insert.is_empty() {
         let mut insert = tx.prepare_cached(&numbered(sql::INSERT_EVENT))?;
         for event in &plan.insert {
@@ -330,15 +359,7 @@ impl Store for SqliteStore {
             let mut rows = stmt.query([])?;
             let mut out = Vec::new();
             while let Some(row) = rows.next()? {
-                out.push(DeviceInfo {
-                    name: row.get(0)?,
-                    device_id: row.get(1)?,
-                    created_at: sql::from_micros(row.get(2)?)?,
-                    enrolled_at: optional_time(row.get(3)?)?,
-                    revoked_at: optional_time(row.get(4)?)?,
-                    acked_through: sql::seq_from_i64(row.get(5)?)?,
-                    chain_breaks: sql::seq_from_i64(row.get(6)?)?,
-                });
+                out.push(device_info(row)?);
             }
             Ok(out)
         })
@@ -450,6 +471,24 @@ impl Store for SqliteStore {
                 .query_map([iso_date(by)], |r| Ok((r.get(0)?, r.get(1)?)))?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
             Ok(lots)
+        })
+        .await
+    }
+
+    async fn device_activity(&self) -> Result<Vec<DeviceActivity>> {
+        self.run(|conn| {
+            let mut stmt = conn.prepare_cached(&numbered(sql::DEVICE_ACTIVITY))?;
+            let mut rows = stmt.query([])?;
+            let mut out = Vec::new();
+            while let Some(row) = rows.next()? {
+                out.push(DeviceActivity {
+                    device: device_info(row)?,
+                    last_seen_at: optional_time(row.get(7)?)?,
+                    conflicts: sql::seq_from_i64(row.get(8)?)?,
+                    newest_event: sql::newest_event(row.get(9)?, row.get(10)?)?,
+                });
+            }
+            Ok(out)
         })
         .await
     }
