@@ -2,7 +2,8 @@
 //! both as the binaries an operator runs: enroll with a one-time code,
 //! upload in batches, resume after more scanning, a recall reaching the
 //! terminal and blocking the next scan, and the clear failures — a wrong
-//! code, a revoked terminal, a server that is gone.
+//! code, a revoked terminal, a server that is gone — and a server restored
+//! from an older backup getting the events it lost again.
 
 mod support;
 
@@ -166,4 +167,65 @@ fn enroll_upload_in_batches_resume_and_fail_clearly() {
     );
     let verify = lotline(terminal.path(), &["journal", "verify"]);
     assert!(verify.status.success(), "{}", text(&verify));
+}
+
+#[test]
+fn a_server_restored_from_an_older_backup_gets_the_lost_events_again() {
+    let server_dir = tempfile::tempdir().unwrap();
+    let terminal = tempfile::tempdir().unwrap();
+    let code = add_device(server_dir.path(), "dock-1");
+    let (server, address) = start_server(server_dir.path(), "127.0.0.1:0");
+    assert!(lotline(terminal.path(), &["demo-data"]).status.success());
+    let enrolled = lotline(terminal.path(), &["enroll", &server.base, &code]);
+    assert!(enrolled.status.success(), "{}", text(&enrolled));
+    let first = lotline(terminal.path(), &["sync", "--once"]);
+    assert!(
+        text(&first).contains("through seq 20; 0 pending"),
+        "{}",
+        text(&first)
+    );
+
+    let backup = server_dir.path().join("at-20.sqlite");
+    let backed_up = server_command(server_dir.path())
+        .arg("backup")
+        .arg(&backup)
+        .output()
+        .unwrap();
+    assert!(backed_up.status.success(), "{}", text(&backed_up));
+    scan_one_more(terminal.path(), "S00001");
+    let second = lotline(terminal.path(), &["sync", "--once"]);
+    assert!(
+        text(&second).contains("through seq 21; 0 pending"),
+        "{}",
+        text(&second)
+    );
+
+    // The server loses seq 21: stopped, restored to the backup, restarted
+    // where the terminal knows it.
+    drop(server);
+    let restored = server_command(server_dir.path())
+        .arg("restore")
+        .arg(&backup)
+        .output()
+        .unwrap();
+    assert!(restored.status.success(), "{}", text(&restored));
+    let (_server, _) = start_server(server_dir.path(), &address.to_string());
+    scan_one_more(terminal.path(), "S00002");
+    let third = lotline(terminal.path(), &["sync", "--once"]);
+    assert!(third.status.success(), "{}", text(&third));
+    assert!(
+        text(&third).contains("through seq 22; 0 pending"),
+        "seq 21 is sent again, then 22: {}",
+        text(&third)
+    );
+    let listed = server_command(server_dir.path())
+        .args(["device", "list"])
+        .output()
+        .unwrap();
+    let listing = text(&listed);
+    let row = listing.lines().find(|l| l.starts_with("dock-1")).unwrap();
+    assert!(
+        row.ends_with("\t22\t0"),
+        "22 events, no chain break: {listing}"
+    );
 }

@@ -298,6 +298,26 @@ impl Journal {
         Ok(())
     }
 
+    /// Lowers the synced mark to `seq` when the server now holds less than
+    /// it once confirmed (it was restored from an older backup), so the
+    /// events after `seq` are sent again. Never raises the mark.
+    pub fn resend_after(&mut self, seq: u64) -> Result<()> {
+        let synced = self.synced_through()?;
+        if seq >= synced {
+            return Ok(());
+        }
+        tracing::warn!(
+            confirmed_before = synced,
+            server_holds = seq,
+            "the server holds fewer events than it confirmed (restored from a backup?): sending them again"
+        );
+        self.conn.execute(
+            "INSERT OR REPLACE INTO journal_meta (key, value) VALUES ('synced_through', ?1)",
+            [seq.to_string()],
+        )?;
+        Ok(())
+    }
+
     /// Progress of a purchase order (the `received` column) by GTIN.
     pub fn purchase_order_progress(&self, number: &str) -> Result<Vec<OrderLineProgress>> {
         self.order_progress("purchase_order_lines", number)
@@ -572,6 +592,16 @@ mod tests {
         assert_eq!(j.synced_through().unwrap(), 0);
         j.mark_synced_through(5).unwrap();
         j.mark_synced_through(2).unwrap();
+        assert_eq!(
+            j.synced_through().unwrap(),
+            5,
+            "a confirmation never lowers the mark"
+        );
+        j.resend_after(6).unwrap();
+        assert_eq!(j.synced_through().unwrap(), 5, "resending never raises it");
+        j.resend_after(3).unwrap();
+        assert_eq!((j.synced_through().unwrap(), j.unsynced().unwrap()), (3, 4));
+        j.mark_synced_through(5).unwrap();
         assert_eq!(j.synced_through().unwrap(), 5);
         assert!(j.mark_synced_through(8).is_err());
         assert_eq!(j.stats().unwrap().unsynced, 2);

@@ -96,8 +96,16 @@ pub fn upload_pending_while(
                 "server flagged a chain break"
             );
         }
+        if reply.acked_through < cursor {
+            // A server restored from an older backup holds less than it
+            // confirmed before: resume from what it holds, so it gets the
+            // rest again (the next batch starts right after it: no gap).
+            journal.resend_after(reply.acked_through)?;
+            cursor = reply.acked_through;
+            continue;
+        }
         journal.mark_synced_through(reply.acked_through)?;
-        if reply.acked_through <= cursor && reply.stored == 0 {
+        if reply.acked_through == cursor && reply.stored == 0 {
             // The server neither stored nor confirmed anything new: resending
             // the same batch would loop.
             return Err(SyncError::BadReply(format!(
@@ -105,8 +113,6 @@ pub fn upload_pending_while(
                 reply.acked_through
             )));
         }
-        // A server restored from an older backup confirms less than before:
-        // resume from what it holds, so it gets the rest again.
         cursor = reply.acked_through;
     }
     report.acked_through = journal.synced_through()?;
