@@ -244,12 +244,15 @@ fn read_json<T: DeserializeOwned>(response: Response) -> Result<T, SyncError> {
     serde_json::from_slice(&bytes).map_err(|e| SyncError::BadReply(e.to_string()))
 }
 
-/// `value` as gzip-compressed JSON.
+/// `value` as gzip-compressed JSON. The JSON is written out first and
+/// compressed in one piece: serde_json writes token by token, and flate2's
+/// writer clears its whole 32 KiB output buffer on every write, which made
+/// compressing a batch cost more than everything else in an upload.
 fn gzip_json(value: &impl serde::Serialize) -> Result<Vec<u8>, SyncError> {
-    let mut encoder = GzEncoder::new(Vec::new(), Compression::fast());
-    serde_json::to_writer(&mut encoder, value).map_err(|e| SyncError::Setup(e.to_string()))?;
+    let json = serde_json::to_vec(value).map_err(|e| SyncError::Setup(e.to_string()))?;
+    let mut encoder = GzEncoder::new(Vec::with_capacity(json.len() / 4), Compression::fast());
     encoder
-        .flush()
+        .write_all(&json)
         .and_then(|()| encoder.finish())
         .map_err(|e| SyncError::Setup(e.to_string()))
 }
