@@ -76,6 +76,12 @@ pub fn run(
     out: &mut impl Write,
 ) -> Result<()> {
     let today = args.today.unwrap_or(now.date_naive());
+    if enrolled(journal_path) {
+        bail!(
+            "this terminal is enrolled with a server: demo stock would be uploaded to it as \
+             real records. Try the demo in another data directory (--data-dir)"
+        );
+    }
     if let Some(dir) = journal_path.parent() {
         std::fs::create_dir_all(dir)
             .with_context(|| format!("cannot create the data directory {}", dir.display()))?;
@@ -92,6 +98,15 @@ pub fn run(
 /// The demo operators' badges, as shown after loading.
 pub const BADGES: &str =
     "Badges: BADGE-1001 (Ana, receiver), BADGE-1002 (Ben, picker), BADGE-1900 (Sam, supervisor)";
+
+/// True when the terminal whose journal is at `journal_path` is enrolled
+/// with a server (its data directory holds the enrollment): every event it
+/// records is uploaded there, so demo data must never go into it.
+pub fn enrolled(journal_path: &Path) -> bool {
+    journal_path
+        .parent()
+        .is_some_and(|dir| crate::sync::Enrollment::path(dir).exists())
+}
 
 /// True when `journal` is a fresh one the demo could be offered for: it
 /// has recorded nothing yet.
@@ -297,6 +312,20 @@ mod tests {
         run(&args, &path, Utc::now(), &mut out).unwrap();
         assert!(String::from_utf8(out).unwrap().contains("20 events"));
         assert!(run(&args, &path, Utc::now(), &mut Vec::new()).is_err());
+
+        let enrolled_dir = tempfile::tempdir().unwrap();
+        std::fs::write(crate::sync::Enrollment::path(enrolled_dir.path()), "{}").unwrap();
+        let refused = run(
+            &args,
+            &enrolled_dir.path().join("journal.sqlite"),
+            Utc::now(),
+            &mut Vec::new(),
+        )
+        .unwrap_err();
+        assert!(
+            refused.to_string().contains("enrolled with a server"),
+            "{refused}"
+        );
         let journal = Journal::open_existing(&path).unwrap();
         let alerts = journal.expiry_alerts(today, 14).unwrap();
         assert_eq!(alerts.iter().filter(|a| a.expired).count(), 2);

@@ -19,9 +19,13 @@ pub struct DemoOffer {
 
 impl DemoOffer {
     /// The offer, when the journal at `journal_path` is missing or has
-    /// recorded nothing; None for a journal in use (a damaged or foreign
-    /// file is an error, as everywhere else).
+    /// recorded nothing; None for a journal in use or on a terminal
+    /// enrolled with a server, which would upload the demo stock as real
+    /// records (a damaged or foreign file is an error, as everywhere else).
     pub fn for_journal(journal_path: &Path) -> Result<Option<DemoOffer>> {
+        if demo_data::enrolled(journal_path) {
+            return Ok(None);
+        }
         if journal_path.exists() {
             let journal = Journal::open_existing(journal_path)
                 .with_context(|| format!("cannot open the journal {}", journal_path.display()))?;
@@ -77,6 +81,14 @@ mod tests {
         journal.append(Utc::now(), body).unwrap();
         drop(journal);
         assert_eq!(DemoOffer::for_journal(&used).unwrap(), None);
+
+        let enrolled = tempfile::tempdir().unwrap();
+        std::fs::write(enrolled.path().join("sync.json"), "{}").unwrap();
+        assert_eq!(
+            DemoOffer::for_journal(&enrolled.path().join("journal.sqlite")).unwrap(),
+            None,
+            "an enrolled terminal would upload the demo as real records"
+        );
 
         let foreign = dir.path().join("foreign.sqlite");
         std::fs::write(&foreign, b"not a database at all, just text").unwrap();
