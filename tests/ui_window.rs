@@ -2,6 +2,10 @@
 //! go in through the window's event queue, as a keyboard-wedge scanner's
 //! would, and the tests read the result the window displays.
 
+use std::cell::Cell;
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+
 use chrono::NaiveDate;
 use lotline::scan::DecodeOptions;
 use lotline::sync::{Connectivity, SyncStatus};
@@ -236,4 +240,79 @@ fn the_sync_line_shows_connectivity_pending_and_the_last_sync() {
         "Synchronisierung: offline · 3 Ereignisse zu senden"
     ));
     ui::select_language("en").expect("English is the source");
+}
+
+/// A shown window whose keyboard wedge reads the time from `clock`.
+fn window_with_clock(clock: Rc<Cell<Instant>>) -> MainWindow {
+    i_slint_backend_testing::init_no_event_loop();
+    let options = DecodeOptions {
+        today: NaiveDate::from_ymd_opt(2026, 11, 25).expect("valid date"),
+    };
+    let window = ui::build_with_clock(options, None, Rc::new(move || clock.get()))
+        .expect("window is created");
+    window.show().expect("window is shown");
+    window
+}
+
+/// Sends `text` (`\n`: Enter) with `gap` between keys, the window's
+/// timers running meanwhile, as a person or a scanner types.
+fn type_keys(window: &MainWindow, clock: &Cell<Instant>, text: &str, gap: Duration) {
+    for c in text.chars() {
+        let key = if c == '\n' {
+            SharedString::from(Key::Return)
+        } else {
+            SharedString::from(c)
+        };
+        window
+            .window()
+            .dispatch_event(WindowEvent::KeyPressed { text: key.clone() });
+        window
+            .window()
+            .dispatch_event(WindowEvent::KeyReleased { text: key });
+        clock.set(clock.get() + gap);
+        i_slint_backend_testing::mock_elapsed_time(gap);
+    }
+}
+
+#[test]
+fn a_person_typing_slowly_types_into_the_field() {
+    let clock = Rc::new(Cell::new(Instant::now()));
+    let window = window_with_clock(Rc::clone(&clock));
+    type_keys(
+        &window,
+        &clock,
+        "09506000134352\n",
+        Duration::from_millis(150),
+    );
+    let result = window.get_result();
+    assert_eq!(
+        result.input, "09506000134352",
+        "every key reached the field"
+    );
+    assert_eq!(result.key_kind, KeyKind::Gtin);
+}
+
+#[test]
+fn a_scanner_burst_is_a_scan_wherever_the_focus_is_and_typing_is_kept() {
+    let clock = Rc::new(Cell::new(Instant::now()));
+    let window = window_with_clock(Rc::clone(&clock));
+    let slow = Duration::from_millis(150);
+    type_keys(&window, &clock, "L0", slow);
+    // The scanner interrupts the person: its burst is taken as a scan
+    // without going through the half-typed field.
+    type_keys(
+        &window,
+        &clock,
+        "(01)09506000134352(10)ABC\n",
+        Duration::from_millis(3),
+    );
+    let scanned = window.get_result();
+    assert_eq!(scanned.key, "09506000134352");
+    assert_eq!(scanned.lot, "ABC");
+    assert_eq!(scanned.input, "(01)09506000134352(10)ABC");
+    // The person's text is still in the field and goes on.
+    type_keys(&window, &clock, "T1\n", slow);
+    let typed = window.get_result();
+    assert_eq!(typed.input, "L0T1");
+    assert_eq!(typed.key_kind, KeyKind::Text);
 }

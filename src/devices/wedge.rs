@@ -89,6 +89,19 @@ impl WedgeClassifier {
         out
     }
 
+    /// True while keys of a possible scan are held back.
+    pub fn is_holding(&self) -> bool {
+        !self.burst.is_empty()
+    }
+
+    /// Releases held keys as typing now: a key no scanner sends (Backspace,
+    /// an arrow) came, so no scan is under way.
+    pub fn release(&mut self) -> Option<WedgeOutput> {
+        self.last = None;
+        let burst = std::mem::take(&mut self.burst);
+        (!burst.is_empty()).then(|| WedgeOutput::Typed(typed(burst)))
+    }
+
     /// Releases held keys as typing once the keyboard has been quiet longer
     /// than a scan allows; call it from a timer every few milliseconds.
     pub fn poll(&mut self, now: Instant) -> Option<WedgeOutput> {
@@ -126,6 +139,22 @@ mod tests {
 
     fn chars(text: &str) -> Vec<WedgeKey> {
         text.chars().map(WedgeKey::Char).collect()
+    }
+
+    #[test]
+    fn held_keys_can_be_released_at_once() {
+        let mut w = WedgeClassifier::new(WedgeConfig::default());
+        let t = Instant::now();
+        assert!(!w.is_holding() && w.release().is_none());
+        assert!(w.key(WedgeKey::Char('1'), t).is_empty());
+        assert!(w.is_holding());
+        assert_eq!(w.release(), Some(WedgeOutput::Typed(chars("1"))));
+        assert!(!w.is_holding());
+        assert_eq!(
+            w.poll(t + Duration::from_secs(1)),
+            None,
+            "nothing left to release"
+        );
     }
 
     #[test]

@@ -6,21 +6,28 @@
 //! [`scan_view`], which has no Slint in it; whether to offer the demo
 //! warehouse on a first start, in [`first_start`]. On an enrolled terminal
 //! [`run`] also starts the background sync service, whose status the
-//! window shows in one line ([`sync_line`]).
+//! window shows in one line ([`sync_line`]). Every key passes the
+//! keyboard-wedge classifier first ([`wedge_input`]), so a wedge scanner's
+//! burst is a scan wherever the focus is.
 
 pub mod first_start;
 pub mod scan_view;
 pub mod sync_line;
+pub mod wedge_input;
 
 use std::path::Path;
+use std::rc::Rc;
+use std::time::Instant;
 
 use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
+use crate::devices::wedge::WedgeConfig;
 use crate::journal;
 use crate::scan::{self, DecodeOptions};
 use crate::sync::{ServiceSettings, SyncService, SyncStatus};
 pub use first_start::DemoOffer;
 use scan_view::{KeyKind as ViewKey, ScanView, Status};
+use wedge_input::WedgeInput;
 
 slint::include_modules!();
 
@@ -31,6 +38,16 @@ slint::include_modules!();
 pub fn build(
     options: DecodeOptions,
     demo: Option<DemoOffer>,
+) -> Result<MainWindow, slint::PlatformError> {
+    build_with_clock(options, demo, Rc::new(Instant::now))
+}
+
+/// [`build`] with the keyboard wedge timing keys by `clock`: tests step it
+/// to type like a person or like a scanner.
+pub fn build_with_clock(
+    options: DecodeOptions,
+    demo: Option<DemoOffer>,
+    clock: wedge_input::Clock,
 ) -> Result<MainWindow, slint::PlatformError> {
     let window = MainWindow::new()?;
     window.set_offer_demo(demo.is_some());
@@ -56,7 +73,7 @@ pub fn build(
         }
     });
     let weak = window.as_weak();
-    window.on_scanned(move |typed| {
+    let show: Rc<dyn Fn(SharedString)> = Rc::new(move |typed: SharedString| {
         let Some(window) = weak.upgrade() else {
             return;
         };
@@ -68,6 +85,15 @@ pub fn build(
         let view = ScanView::of(&scan::decode(&data, &options));
         window.set_result(scan_result(view, typed));
     });
+    let typed = Rc::clone(&show);
+    window.on_scanned(move |text| typed(text));
+    let wedge = WedgeInput::new(
+        window.as_weak(),
+        WedgeConfig::default(),
+        clock,
+        Box::new(move |text| show(text)),
+    );
+    window.on_wedge_key(move |text| wedge.key(&text));
     Ok(window)
 }
 
