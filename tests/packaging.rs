@@ -300,15 +300,6 @@ fn units_run_what_their_package_installs() {
                     assert_eq!(exec.len(), 3, "the window: no subcommand");
                     assert!(package.features.contains(&"kiosk".to_owned()));
                 }
-                "lotline-sync" => {
-                    let enrolled = settings.data_dir.join(lotline::sync::enrollment::FILE_NAME);
-                    assert_eq!(
-                        Path::new(get("Unit", "ConditionPathExists")),
-                        enrolled,
-                        "waits for `lotline enroll`"
-                    );
-                    assert_eq!(exec.last(), Some(&"sync"));
-                }
                 other => panic!("a unit nobody checks: {other}"),
             }
         }

@@ -34,5 +34,14 @@ pub fn run_pass(
     } else {
         DownloadReport::default()
     };
+    if download.records > 0 {
+        // The trace of a recall reaching this terminal, for the log.
+        tracing::info!(
+            records = download.records,
+            lot_statuses = download.lot_statuses,
+            cursor = %download.cursor,
+            "sync: reference data applied"
+        );
+    }
     Ok(PassReport { upload, download })
 }
