@@ -6,18 +6,20 @@
 //!   router — events/s (target ≥ 20,000) and p50/p99 batch latency.
 //!   Baseline: the same batches handed to `Store::ingest` directly at the
 //!   same concurrency (storage alone: no HTTP, JSON or gzip).
-//! * trace: the recall trace of one lot (`reports::lot_trace`: storage read
-//!   plus computation) on an embedded SQLite database holding 10,000,000
-//!   events — p50/p99 over repeated runs (target < 50 ms). Baseline:
-//!   reading the same lot's events alone (`Store::lot_events`).
+//! * trace/sqlite and trace/postgres: the recall trace of one lot
+//!   (`reports::lot_trace`: storage read plus computation) in a database
+//!   holding 10,000,000 events — p50/p99 over repeated runs (target
+//!   < 50 ms). Baseline: reading the same lot's events alone
+//!   (`Store::lot_events`).
 //!
 //! Prints one JSON object per figure. Run: `cargo bench --bench server`.
 //! `LOTLINE_BENCH_DIR` is where the databases go (default: the current
-//! directory; the 10M-event trace database, several GB, is kept there and
-//! reused by later runs), `LOTLINE_BENCH_TRACE_EVENTS` overrides the trace
-//! database's size and `LOTLINE_BENCH_PG` the PostgreSQL connection
-//! (default: the test database at 127.0.0.1:5432; the figure is skipped
-//! with its reason when unreachable).
+//! directory; the 10M-event SQLite trace database, several GB, is kept
+//! there and reused by later runs, as is the PostgreSQL one in schema
+//! `bench_trace_<events>`), `LOTLINE_BENCH_TRACE_EVENTS` overrides the
+//! trace databases' size and `LOTLINE_BENCH_PG` the PostgreSQL connection
+//! (default: the test database at 127.0.0.1:5432; the PostgreSQL figures
+//! are skipped with their reason when it is unreachable).
 
 use std::net::{SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
@@ -78,7 +80,18 @@ fn main() {
                 serde_json::Value::from(why)
             ),
         }
-        trace_figure(&dir).await;
+        let events = std::env::var("LOTLINE_BENCH_TRACE_EVENTS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(TRACE_EVENTS);
+        trace_figure("sqlite", sqlite_trace_store(&dir, events).await, events).await;
+        match postgres_trace_store(events).await {
+            Ok(store) => trace_figure("postgres", store, events).await,
+            Err(why) => println!(
+                "{{\"figure\":\"trace/postgres\",\"skipped\":{}}}",
+                serde_json::Value::from(why)
+            ),
+        }
     });
 }
 
@@ -418,14 +431,53 @@ fn lot_life(index: u64) -> Vec<EventBody> {
     life
 }
 
-/// The trace database with `events` events, built once and reused.
-async fn trace_store(dir: &Path, events: u64) -> Arc<dyn Store> {
+/// The SQLite trace database with `events` events, built once and reused
+/// (a marker file says it is complete).
+async fn sqlite_trace_store(dir: &Path, events: u64) -> Arc<dyn Store> {
     let path = dir.join(format!("trace-{events}.sqlite"));
     let complete = path.with_extension("complete");
     if complete.exists() {
         return Arc::new(SqliteStore::open(&path).await.expect("trace store"));
     }
     let store = sqlite_store(&path).await;
+    load_trace_events(store.as_ref(), events).await;
+    std::fs::write(&complete, b"").expect("completion marker");
+    store
+}
+
+/// The PostgreSQL trace database with `events` events in a schema of its
+/// own, built once and reused (a marker table says it is complete).
+async fn postgres_trace_store(events: u64) -> Result<Arc<dyn Store>, String> {
+    let schema = format!("bench_trace_{events}");
+    let mut config: tokio_postgres::Config = pg_url().parse().map_err(|e| format!("{e}"))?;
+    config.options(format!("-c search_path={schema}"));
+    let complete = admin_sql(&format!("SELECT 1 FROM {schema}.bench_complete")).await;
+    if complete.is_ok() {
+        let store = PostgresStore::with_config(config)
+            .await
+            .map_err(|e| e.to_string())?;
+        return Ok(Arc::new(store));
+    }
+    admin_sql(&format!(
+        "DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"
+    ))
+    .await?;
+    let store: Arc<dyn Store> = Arc::new(
+        PostgresStore::with_config(config)
+            .await
+            .map_err(|e| e.to_string())?,
+    );
+    load_trace_events(store.as_ref(), events).await;
+    admin_sql(&format!(
+        "ANALYZE {schema}.events; CREATE TABLE {schema}.bench_complete ()"
+    ))
+    .await?;
+    Ok(store)
+}
+
+/// Stores `events` events of lives of lots (100 events each) from
+/// [`TRACE_DEVICES`] devices, with the products they name.
+async fn load_trace_events(store: &dyn Store, events: u64) {
     let products = (0..PRODUCTS)
         .map(|p| Product {
             gtin: format!("0950600013{p:04}"),
@@ -448,7 +500,7 @@ async fn trace_store(dir: &Path, events: u64) -> Arc<dyn Store> {
     let started = Instant::now();
     for d in 0..TRACE_DEVICES {
         let dev = format!("site-{d:03}");
-        enroll(store.as_ref(), &dev).await;
+        enroll(store, &dev).await;
         let mut prev = ChainHash::GENESIS;
         let mut seq = 1;
         let mut lot = d;
@@ -478,16 +530,10 @@ async fn trace_store(dir: &Path, events: u64) -> Arc<dyn Store> {
             );
         }
     }
-    std::fs::write(&complete, b"").expect("completion marker");
-    store
 }
 
-async fn trace_figure(dir: &Path) {
-    let events = std::env::var("LOTLINE_BENCH_TRACE_EVENTS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(TRACE_EVENTS);
-    let store = trace_store(dir, events).await;
+/// The trace figure of `backend` over `store`, holding `events` events.
+async fn trace_figure(backend: &str, store: Arc<dyn Store>, events: u64) {
     let (gtin, lot) = lot_of(events / EVENTS_PER_LOT / 2);
     let report = reports::lot_trace(store.as_ref(), &gtin, Some(&lot))
         .await
@@ -516,7 +562,7 @@ async fn trace_figure(dir: &Path) {
     println!(
         "{}",
         serde_json::json!({
-            "figure": "trace/sqlite",
+            "figure": format!("trace/{backend}"),
             "events_stored": events,
             "lot_events": EVENTS_PER_LOT,
             "shipments": report.shipments.len(),
