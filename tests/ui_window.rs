@@ -254,6 +254,16 @@ fn window_with_clock(clock: Rc<Cell<Instant>>) -> MainWindow {
     window
 }
 
+/// What the barcode field holds, read as assistive technology reads it.
+fn field_text(window: &MainWindow) -> String {
+    i_slint_backend_testing::ElementHandle::find_by_accessible_label(window, "Barcode")
+        .next()
+        .expect("the barcode field is labelled")
+        .accessible_value()
+        .unwrap_or_default()
+        .to_string()
+}
+
 /// Sends `text` (`\n`: Enter) with `gap` between keys, the window's
 /// timers running meanwhile, as a person or a scanner types.
 fn type_keys(window: &MainWindow, clock: &Cell<Instant>, text: &str, gap: Duration) {
@@ -278,12 +288,15 @@ fn type_keys(window: &MainWindow, clock: &Cell<Instant>, text: &str, gap: Durati
 fn a_person_typing_slowly_types_into_the_field() {
     let clock = Rc::new(Cell::new(Instant::now()));
     let window = window_with_clock(Rc::clone(&clock));
-    type_keys(
-        &window,
-        &clock,
-        "09506000134352\n",
-        Duration::from_millis(150),
+    let slow = Duration::from_millis(150);
+    type_keys(&window, &clock, "0950600013435", slow);
+    assert_eq!(
+        field_text(&window),
+        "0950600013435",
+        "each key is in the field"
     );
+    type_keys(&window, &clock, "2\n", slow);
+    assert_eq!(field_text(&window), "", "Enter took the text");
     let result = window.get_result();
     assert_eq!(
         result.input, "09506000134352",
@@ -310,6 +323,11 @@ fn a_scanner_burst_is_a_scan_wherever_the_focus_is_and_typing_is_kept() {
     assert_eq!(scanned.key, "09506000134352");
     assert_eq!(scanned.lot, "ABC");
     assert_eq!(scanned.input, "(01)09506000134352(10)ABC");
+    assert_eq!(
+        field_text(&window),
+        "L0",
+        "no key of the scan went into the field"
+    );
     // The person's text is still in the field and goes on.
     type_keys(&window, &clock, "T1\n", slow);
     let typed = window.get_result();
