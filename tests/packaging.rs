@@ -347,6 +347,20 @@ fn default_configs_load_with_the_project_loader_examples_included() {
     assert_eq!(checked, 2, "the terminal's and the server's");
 }
 
+/// Checks that `script` is executable by everyone and that `shell -n`
+/// parses it.
+fn assert_executable_script(shell: &str, script: &Path) {
+    let mode = fs::metadata(script).unwrap().permissions().mode();
+    assert_eq!(mode & 0o111, 0o111, "{}: executable", script.display());
+    let syntax = Command::new(shell).arg("-n").arg(script).output().unwrap();
+    assert!(
+        syntax.status.success(),
+        "{}: {}",
+        script.display(),
+        String::from_utf8_lossy(&syntax.stderr)
+    );
+}
+
 /// Runs a maintainer script with stand-ins for `getent`, `adduser` and
 /// `udevadm` that record their arguments: `getent` knows no `lotline`
 /// user and the groups `existing_groups`. Returns the recorded calls.
@@ -404,18 +418,7 @@ fn maintainer_scripts_create_the_lotline_user_in_the_right_groups() {
             text.contains("#DEBHELPER#"),
             "cargo-deb inserts the unit handling there"
         );
-        let mode = fs::metadata(&postinst).unwrap().permissions().mode();
-        assert_eq!(mode & 0o111, 0o111, "{}: executable", postinst.display());
-        let syntax = Command::new("sh")
-            .arg("-n")
-            .arg(&postinst)
-            .output()
-            .unwrap();
-        assert!(
-            syntax.status.success(),
-            "{}",
-            String::from_utf8_lossy(&syntax.stderr)
-        );
+        assert_executable_script("sh", &postinst);
 
         // `render` is missing on this pretend system: it is skipped.
         let groups = ["dialout", "plugdev", "input", "video", "audio"];
@@ -531,18 +534,7 @@ fn udev_rules_and_the_cross_build_script_are_well_formed() {
     assert!(rules.contains("GROUP=\"lotline\""));
 
     let script = Path::new(ROOT).join("packaging/cross-aarch64.sh");
-    let mode = fs::metadata(&script).unwrap().permissions().mode();
-    assert_eq!(mode & 0o111, 0o111, "executable");
-    let syntax = Command::new("bash")
-        .arg("-n")
-        .arg(&script)
-        .output()
-        .unwrap();
-    assert!(
-        syntax.status.success(),
-        "{}",
-        String::from_utf8_lossy(&syntax.stderr)
-    );
+    assert_executable_script("bash", &script);
     let text = fs::read_to_string(&script).unwrap();
     for needed in [
         "dpkg --add-architecture arm64",

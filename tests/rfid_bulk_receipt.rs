@@ -8,7 +8,7 @@
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
-use std::process::{Child, ChildStdin, Command, Stdio};
+use std::process::{Child, ChildStdin, Stdio};
 use std::time::Duration;
 
 use crossbeam_channel::Receiver;
@@ -18,6 +18,8 @@ use lotline::journal::{
 };
 use serde_json::{Value, json};
 use serialport::{SerialPort, TTYPort};
+
+mod support;
 
 /// The GTIN of `urn:epc:tag:sgtin-96:1.0614141.812345.*`: lot- and
 /// expiry-tracked.
@@ -84,17 +86,10 @@ fn reference(journal: &mut Journal) {
 /// `lotline headless --devices` with `config`, its stdin and a channel of
 /// its answers.
 fn headless(data_dir: &Path, config: &Path) -> (Child, ChildStdin, Receiver<Value>) {
-    let home = data_dir.join("home");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_lotline"))
+    let mut child = support::terminal_command(data_dir)
         .arg("--config")
         .arg(config)
-        .arg("--data-dir")
-        .arg(data_dir)
         .args(["headless", "--devices"])
-        .env("HOME", &home)
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env_remove("LOTLINE_CONFIG")
-        .env_remove("LOTLINE_DATA_DIR")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -564,13 +564,10 @@ fn backup_database(url: &str, file: &Path) -> anyhow::Result<()> {
         Location::Sqlite(db) => {
             let summary = backup::backup_sqlite(&db, file)?;
             println!(
-                "backed up {} to {}: schema version {}, {} device(s), {} event(s); \
-                 integrity check ok",
+                "backed up {} to {}: {}",
                 db.display(),
                 file.display(),
-                summary.schema_version,
-                summary.devices,
-                summary.events
+                checked(&summary)
             );
         }
         Location::Postgres(url) => {
@@ -585,6 +582,14 @@ fn backup_database(url: &str, file: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// What a checked SQLite copy holds, as backup and restore report it.
+fn checked(summary: &backup::Summary) -> String {
+    format!(
+        "schema version {}, {} device(s), {} event(s); integrity check ok",
+        summary.schema_version, summary.devices, summary.events
+    )
+}
+
 /// `restore FILE`: replaces the SQLite database; for PostgreSQL prints the
 /// pg_restore command (and fails, since nothing was restored).
 fn restore_database(url: &str, file: &Path) -> anyhow::Result<()> {
@@ -594,15 +599,11 @@ fn restore_database(url: &str, file: &Path) -> anyhow::Result<()> {
             if let Some(kept) = &restored.kept {
                 println!("kept the replaced database as {}", kept.display());
             }
-            let summary = restored.summary;
             println!(
-                "restored {} from {}: schema version {}, {} device(s), {} event(s); \
-                 integrity check ok",
+                "restored {} from {}: {}",
                 db.display(),
                 file.display(),
-                summary.schema_version,
-                summary.devices,
-                summary.events
+                checked(&restored.summary)
             );
             Ok(())
         }

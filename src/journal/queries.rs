@@ -291,6 +291,10 @@ impl Journal {
         if seq <= self.synced_through()? {
             return Ok(());
         }
+        self.set_synced_through(seq)
+    }
+
+    fn set_synced_through(&mut self, seq: u64) -> Result<()> {
         self.conn.execute(
             "INSERT OR REPLACE INTO journal_meta (key, value) VALUES ('synced_through', ?1)",
             [seq.to_string()],
@@ -311,11 +315,7 @@ impl Journal {
             server_holds = seq,
             "the server holds fewer events than it confirmed (restored from a backup?): sending them again"
         );
-        self.conn.execute(
-            "INSERT OR REPLACE INTO journal_meta (key, value) VALUES ('synced_through', ?1)",
-            [seq.to_string()],
-        )?;
-        Ok(())
+        self.set_synced_through(seq)
     }
 
     /// Progress of a purchase order (the `received` column) by GTIN.

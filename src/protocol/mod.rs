@@ -26,5 +26,11 @@ pub const PROTOCOL_VERSION: u32 = 1;
 /// delays, well within what would mislead an audit.
 pub const CLOCK_SKEW_TOLERANCE_SECONDS: i64 = 300;
 
+/// The most events one upload batch may hold: bounds the work and memory
+/// of one request (a long backlog goes as several batches), and is part of
+/// the contract, so a terminal's configured batch size is checked against
+/// the number the server enforces.
+pub const MAX_BATCH_EVENTS: usize = 5_000;
+
 /// The path prefix of this protocol version.
 pub const PATH_PREFIX: &str = "/v1";

@@ -6,11 +6,9 @@
 use std::collections::HashMap;
 
 use crate::journal::{ChainHash, Event};
-use crate::protocol::{ChainBreak, ChainBreakKind, Conflict, EventBatch, IngestReply};
-
-/// Most events one batch may carry: bounds the work and memory of one
-/// request (a client sends a long backlog as several batches).
-pub const MAX_BATCH_EVENTS: usize = 5_000;
+use crate::protocol::{
+    ChainBreak, ChainBreakKind, Conflict, EventBatch, IngestReply, MAX_BATCH_EVENTS,
+};
 
 /// A request field that makes the batch unacceptable (HTTP 422).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -7,7 +7,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use super::service::ServiceSettings;
-use crate::server::ingest::MAX_BATCH_EVENTS;
+use crate::protocol::MAX_BATCH_EVENTS;
 
 /// The first wait after a failure; it doubles up to `retry_max_seconds`.
 const RETRY_BASE: Duration = Duration::from_secs(1);

@@ -115,32 +115,29 @@ pub fn render(devices: &[DeviceActivity]) -> String {
         .iter()
         .filter(|d| d.device.device_id.is_some())
         .collect();
-    let mut family = Family::new(
-        &mut out,
-        "lotline_events_ingested_total",
-        "counter",
-        "Events stored from the device (its contiguous seqs from 1).",
-    );
-    for d in &enrolled {
-        family.sample("device", &d.device.name, d.device.acked_through);
-    }
-    let mut family = Family::new(
-        &mut out,
-        "lotline_ingest_conflicts_total",
-        "counter",
-        "Events the device sent for a seq already stored with another hash (never overwritten).",
-    );
-    for d in &enrolled {
-        family.sample("device", &d.device.name, d.conflicts);
-    }
-    let mut family = Family::new(
-        &mut out,
-        "lotline_chain_breaks_total",
-        "counter",
-        "Hash-chain breaks flagged in the device's stored events.",
-    );
-    for d in &enrolled {
-        family.sample("device", &d.device.name, d.device.chain_breaks);
+    type Count = fn(&DeviceActivity) -> u64;
+    let counters: [(&str, &str, Count); 3] = [
+        (
+            "lotline_events_ingested_total",
+            "Events stored from the device (its contiguous seqs from 1).",
+            |d| d.device.acked_through,
+        ),
+        (
+            "lotline_ingest_conflicts_total",
+            "Events the device sent for a seq already stored with another hash (never overwritten).",
+            |d| d.conflicts,
+        ),
+        (
+            "lotline_chain_breaks_total",
+            "Hash-chain breaks flagged in the device's stored events.",
+            |d| d.device.chain_breaks,
+        ),
+    ];
+    for (name, help, count) in counters {
+        let mut family = Family::new(&mut out, name, "counter", help);
+        for d in &enrolled {
+            family.sample("device", &d.device.name, count(d));
+        }
     }
     let mut family = Family::new(
         &mut out,

@@ -26,7 +26,7 @@ pub struct Limits {
 
 impl Default for Limits {
     /// 16 MiB: room for a full batch
-    /// ([`crate::server::ingest::MAX_BATCH_EVENTS`] events of ~1 KiB of
+    /// ([`crate::protocol::MAX_BATCH_EVENTS`] events of ~1 KiB of
     /// JSON each, long texts included) with margin.
     fn default() -> Limits {
         Limits {

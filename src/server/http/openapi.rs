@@ -170,7 +170,7 @@ pub fn spec() -> Value {
                     "properties": {
                         "device_id": { "type": "string" },
                         "events": { "type": "array", "items": schema("WireEvent"),
-                                    "maxItems": crate::server::ingest::MAX_BATCH_EVENTS }
+                                    "maxItems": crate::protocol::MAX_BATCH_EVENTS }
                     }
                 },
                 "Conflict": {
