@@ -80,7 +80,7 @@ fn scan_to_durable(dir: &std::path::Path, scans: usize) -> Vec<Duration> {
         .expect("timeout");
     let path = slave.name().expect("pty name");
     let (answers, answered) = crossbeam_channel::unbounded();
-    let worker = EngineWorker::spawn(receiving_engine(dir), move |_, feedback| {
+    let worker = EngineWorker::spawn(receiving_engine(dir), move |_, feedback, _| {
         let _ = answers.send((Instant::now(), feedback));
     })
     .expect("engine thread");

@@ -35,6 +35,9 @@ pub struct Config {
     /// The window's language (`en`, `de` or `es`); None: the system
     /// locale's, else English.
     pub language: Option<String>,
+    /// Whether the window plays a sound with each answer (when built with
+    /// the `sound` feature and the terminal has a sound output).
+    pub sound: bool,
     /// `[workflow]`: locations, lot and carton numbering, shelf-life policy.
     pub workflow: WorkflowConfig,
     /// Scanners, readers and simulators to open (see `docs/devices.md`).
@@ -52,6 +55,7 @@ impl Default for Config {
             log: "info".to_owned(),
             log_format: crate::logging::LogFormat::default(),
             language: None,
+            sound: true,
             workflow: WorkflowConfig::default(),
             devices: crate::devices::DevicesConfig::default(),
             site: crate::site_config::SiteConfig::default(),

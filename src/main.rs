@@ -11,7 +11,7 @@ use lotline::cli::{
     Cli, Command, config_cmd, decode, demo_data, devices_cmd, headless, journal_cmd, sync_cmd,
 };
 use lotline::sync::SyncService;
-use lotline::{config, journal, logging, scan, ui};
+use lotline::{config, journal, logging, ui};
 
 fn main() -> ExitCode {
     match run() {
@@ -34,14 +34,16 @@ fn run() -> Result<ExitCode> {
     );
     match cli.command {
         None => {
-            let language = settings.config.language.as_deref();
-            let sync = settings.config.sync.service_settings();
-            ui::run(
-                scan::DecodeOptions::now(),
-                &settings.data_dir,
-                language,
-                sync,
-            )?;
+            let config = &settings.config;
+            ui::run(ui::TerminalOptions {
+                data_dir: settings.data_dir.clone(),
+                config_path: settings.config_path.clone(),
+                workflow: config.workflow.settings()?,
+                devices: config.devices.clone(),
+                sync: config.sync.service_settings(),
+                language: config.language.clone(),
+                sound: config.sound,
+            })?;
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Decode(args)) => {

@@ -16,7 +16,7 @@ use serde_json::{Map, Value};
 use crate::devices::{DeviceEvent, DevicesConfig, Supervisor};
 use crate::journal::Journal;
 use crate::sync::Nudger;
-use crate::workflow::{Action, Engine, Feedback, WorkflowSettings};
+use crate::workflow::{Action, Engine, Feedback, Input, WorkflowSettings};
 use crate::workflow_config::{CartonConfig, ShelfLifePolicy, WorkflowConfig};
 
 /// Arguments of `lotline headless`. The settings come from the
@@ -184,22 +184,13 @@ fn answer(out: &mut impl Write, feedback: &Feedback) -> Result<()> {
     Ok(())
 }
 
-/// A device event through the engine: scans are scanned and tag bursts
-/// booked (a single tag read being a burst of one) at the time they were
-/// read, one answer each; connection changes and errors are only logged
-/// (the device layer already did), so they produce no answer.
+/// A device event through the engine (see [`Input::from_device`]): one
+/// answer for a scan or a tag burst, none for connection changes.
 fn handle_device_event(engine: &mut Engine, event: DeviceEvent) -> Option<Feedback> {
-    match event {
-        DeviceEvent::Scan(read) => Some(match read.text() {
-            Some(text) => engine.scan(text, read.at.wall),
-            None => Feedback::block(format!("A scan from {} is not UTF-8 text", read.source)),
-        }),
-        DeviceEvent::TagRead(tag) => Some(engine.tags(&[tag.epc_hex()], tag.at.wall)),
-        DeviceEvent::TagBurst(burst) => Some(engine.tags(&burst.epcs_hex(), burst.at.wall)),
-        DeviceEvent::Connected { .. }
-        | DeviceEvent::Disconnected { .. }
-        | DeviceEvent::Error { .. } => None,
-    }
+    Input::from_device(event).map(|input| match input {
+        Ok(input) => input.run(engine),
+        Err(refusal) => refusal,
+    })
 }
 
 /// One input line through the engine; a malformed line is answered with a

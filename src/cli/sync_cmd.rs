@@ -63,32 +63,11 @@ impl SyncArgs {
 
 /// Enrolls the terminal whose data directory is `data_dir`.
 pub fn enroll(args: &EnrollArgs, data_dir: &Path, out: &mut impl Write) -> Result<()> {
-    let journal_path = data_dir.join(journal::FILE_NAME);
-    std::fs::create_dir_all(data_dir)
-        .with_context(|| format!("cannot create {}", data_dir.display()))?;
-    let journal = Journal::open(&journal_path)
-        .with_context(|| format!("cannot open the journal {}", journal_path.display()))?;
-    let client = SyncClient::new(&args.url, args.ca_file.as_deref())?;
-    let reply = client.enroll(args.code.trim(), journal.device_id())?;
-    if reply.device_id != journal.device_id() {
-        bail!(
-            "the server filed this terminal as {} instead of its journal's id {}",
-            reply.device_id,
-            journal.device_id()
-        );
-    }
-    Enrollment {
-        server_url: client.base_url().to_owned(),
-        device_id: reply.device_id.clone(),
-        token: reply.token,
-        ca_file: args.ca_file.clone(),
-    }
-    .save(data_dir)?;
+    let enrollment = crate::sync::enroll(&args.url, &args.code, args.ca_file.clone(), data_dir)?;
     writeln!(
         out,
         "Enrolled with {} as device {}; `lotline sync` sends the journal",
-        client.base_url(),
-        reply.device_id
+        enrollment.server_url, enrollment.device_id
     )?;
     Ok(())
 }

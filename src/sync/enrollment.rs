@@ -6,8 +6,11 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
+
+use super::client::SyncClient;
+use crate::journal::{self, Journal};
 
 /// The enrollment file's name inside the data directory.
 pub const FILE_NAME: &str = "sync.json";
@@ -38,6 +41,40 @@ impl std::fmt::Debug for Enrollment {
             .field("ca_file", &self.ca_file)
             .finish()
     }
+}
+
+/// Enrolls the terminal whose data directory is `data_dir` with the server
+/// at `url`, using a one-time `code` from `lotline-server device add`, and
+/// keeps the enrollment there. Used by `lotline enroll` and the settings
+/// screen.
+pub fn enroll(
+    url: &str,
+    code: &str,
+    ca_file: Option<PathBuf>,
+    data_dir: &Path,
+) -> Result<Enrollment> {
+    let journal_path = data_dir.join(journal::FILE_NAME);
+    fs::create_dir_all(data_dir)
+        .with_context(|| format!("cannot create {}", data_dir.display()))?;
+    let journal = Journal::open(&journal_path)
+        .with_context(|| format!("cannot open the journal {}", journal_path.display()))?;
+    let client = SyncClient::new(url.trim(), ca_file.as_deref())?;
+    let reply = client.enroll(code.trim(), journal.device_id())?;
+    if reply.device_id != journal.device_id() {
+        bail!(
+            "the server filed this terminal as {} instead of its journal's id {}",
+            reply.device_id,
+            journal.device_id()
+        );
+    }
+    let enrollment = Enrollment {
+        server_url: client.base_url().to_owned(),
+        device_id: reply.device_id,
+        token: reply.token,
+        ca_file,
+    };
+    enrollment.save(data_dir)?;
+    Ok(enrollment)
 }
 
 impl Enrollment {

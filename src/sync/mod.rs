@@ -36,7 +36,7 @@ pub mod upload;
 pub use client::{SyncClient, SyncError};
 pub use config::SyncConfig;
 pub use download::{DownloadReport, download_reference};
-pub use enrollment::Enrollment;
+pub use enrollment::{Enrollment, enroll};
 pub use pass::{PassReport, run_pass};
 pub use service::{Nudger, OnChange, ServiceSettings, SyncService};
 pub use status::{Connectivity, SyncStatus};

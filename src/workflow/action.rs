@@ -126,6 +126,10 @@ pub enum Action {
         #[serde(default)]
         reason: Option<String>,
     },
+    /// Leave the open task for the task list: a half-done step is dropped
+    /// (nothing of it was recorded) and what was recorded can no longer be
+    /// undone.
+    Leave,
     /// End the session.
     SignOut,
 }
@@ -148,6 +152,7 @@ mod tests {
             Action::Receive { po: None }
         );
         assert_eq!(read(r#"{"do":"sign-out"}"#).unwrap(), Action::SignOut);
+        assert_eq!(read(r#"{"do":"leave"}"#).unwrap(), Action::Leave);
         assert_eq!(
             read(r#"{"do":"reason","code":"DAMAGED"}"#).unwrap(),
             Action::Reason {

@@ -9,7 +9,7 @@
 use chrono::NaiveDate;
 
 use super::engine::{Context, Outcome, StepResult, Task, refuse};
-use super::feedback::Feedback;
+use super::feedback::{Ask, Feedback};
 use super::item::{Scanned, describe, identify, locate};
 use crate::journal::{EventBody, EventKind, Location, Product};
 
@@ -74,12 +74,15 @@ pub(super) fn scan(
     };
     let item = identify(ctx, scanned)?;
     item.require_lot()?;
-    let feedback = Feedback::prompt(format!(
-        "Count {} at {}: enter how many {} you count",
-        item.describe(),
-        at.code,
-        item.product.unit
-    ));
+    let feedback = Feedback::prompt(
+        Ask::Count,
+        format!(
+            "Count {} at {}: enter how many {} you count",
+            item.describe(),
+            at.code,
+            item.product.unit
+        ),
+    );
     task.counting = Some(Counting {
         product: item.product,
         lot: item.lot,
@@ -121,10 +124,13 @@ pub(super) fn enter(
         (feedback, None)
     } else {
         let Some(reason) = reason else {
-            let prompt = Feedback::prompt(format!(
-                "The count of {what} at {} differs from the records: count again and enter the count with a reason code",
-                at.code
-            ));
+            let prompt = Feedback::prompt(
+                Ask::CountWithReason,
+                format!(
+                    "The count of {what} at {} differs from the records: count again and enter the count with a reason code",
+                    at.code
+                ),
+            );
             task.counting = Some(counting);
             return Ok(Outcome::reply(prompt));
         };

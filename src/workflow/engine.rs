@@ -20,6 +20,7 @@ use super::pick::{self, PickTask};
 use super::putaway::{self, PutawayTask};
 use super::receive::{self, ReceiveTask};
 use super::returns::{self, ReturnTask};
+use super::session::{Session, TaskKind};
 use super::settings::WorkflowSettings;
 use super::ship;
 use super::signin::{self, Role, SignedIn};
@@ -139,6 +140,35 @@ impl Engine {
         self.operator.as_ref()
     }
 
+    /// Who is signed in, the open task and whether undo is possible: what
+    /// a front end shows besides the last answer.
+    pub fn session(&self) -> Session {
+        let task = match &self.task {
+            Task::Idle => TaskKind::Idle,
+            Task::Receive(_) => TaskKind::Receive,
+            Task::Putaway(_) => TaskKind::Putaway,
+            Task::Lookup => TaskKind::Lookup,
+            Task::Pick(picking) => TaskKind::Pick {
+                order: pick::order(picking).number.clone(),
+            },
+            Task::Pack(packing) => TaskKind::Pack {
+                order: pack::order(packing).number.clone(),
+                carton_open: pack::carton_open(packing),
+            },
+            Task::Count(_) => TaskKind::Count,
+            Task::Return(_) => TaskKind::Return,
+            Task::LotStatus(changing) => match hold::change(changing) {
+                Change::Hold => TaskKind::Hold,
+                Change::Release => TaskKind::Release,
+            },
+        };
+        Session {
+            operator: self.operator.clone(),
+            task,
+            can_undo: !self.last_step.is_empty() && undo::refusal(&self.last_step).is_none(),
+        }
+    }
+
     /// Handles one scan (`data` as the scanner sent it) at `now`.
     pub fn scan(&mut self, data: &str, now: DateTime<Utc>) -> Feedback {
         let options = DecodeOptions {
@@ -191,6 +221,7 @@ impl Engine {
     pub fn act(&mut self, action: Action, now: DateTime<Utc>) -> Feedback {
         match action {
             Action::SignOut => self.sign_out(),
+            Action::Leave => self.leave(),
             Action::Undo { reason } => self.undo(reason.as_deref(), now),
             Action::Receive { po } => {
                 self.start(now, |task, ctx| receive::start(task, ctx, po.as_deref()))
@@ -332,6 +363,15 @@ impl Engine {
         self.task = Task::Idle;
         self.last_step.clear();
         Feedback::ok(format!("{} signed out", operator.name))
+    }
+
+    fn leave(&mut self) -> Feedback {
+        let Some(operator) = &self.operator else {
+            return Feedback::block("Nobody is signed in: scan your badge first");
+        };
+        self.task = Task::Idle;
+        self.last_step.clear();
+        Feedback::ok(format!("Choose a task: {}", operator.role.tasks()))
     }
 
     /// Opens a task: like [`Engine::step`], and a successful start ends

@@ -19,6 +19,26 @@ pub enum Level {
     Prompt,
 }
 
+/// What a prompt asks for, so a front end can offer the right form (the
+/// touchscreen's lot entry, reason list or keypad) and the right action to
+/// answer with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Ask {
+    /// The lot and / or expiry of a receipt: answer with `enter-lot`.
+    LotExpiry,
+    /// A reason code for picking a lot that is not first to expire: answer
+    /// with `reason`.
+    Reason,
+    /// How many of the scanned item were counted: answer with `enter-count`.
+    Count,
+    /// The count differs from the records: count again and answer with
+    /// `enter-count` and a reason code.
+    CountWithReason,
+    /// Where a returned item goes: scan a location, or `quarantine` it.
+    ReturnOutcome,
+}
+
 /// The engine's answer to one input.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Feedback {
@@ -30,6 +50,9 @@ pub struct Feedback {
     pub details: Vec<String>,
     /// The events recorded for this input, in order (empty unless recorded).
     pub events: Vec<Uuid>,
+    /// What a prompt asks for (None unless the level is `Prompt`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ask: Option<Ask>,
 }
 
 impl Feedback {
@@ -40,6 +63,7 @@ impl Feedback {
             message: message.into(),
             details: Vec::new(),
             events: Vec::new(),
+            ask: None,
         }
     }
 
@@ -53,9 +77,12 @@ impl Feedback {
         Feedback::new(Level::Block, message)
     }
 
-    /// More input needed.
-    pub fn prompt(message: impl Into<String>) -> Feedback {
-        Feedback::new(Level::Prompt, message)
+    /// More input needed: `ask` says what.
+    pub fn prompt(ask: Ask, message: impl Into<String>) -> Feedback {
+        Feedback {
+            ask: Some(ask),
+            ..Feedback::new(Level::Prompt, message)
+        }
     }
 
     /// The same answer with `line` appended to the details.
@@ -88,8 +115,11 @@ mod tests {
 
     #[test]
     fn serializes_levels_in_lowercase() {
-        let json = serde_json::to_value(Feedback::prompt("lot?")).unwrap();
+        let json = serde_json::to_value(Feedback::prompt(Ask::LotExpiry, "lot?")).unwrap();
         assert_eq!(json["level"], "prompt");
+        assert_eq!(json["ask"], "lot-expiry");
+        let json = serde_json::to_value(Feedback::ok("done")).unwrap();
+        assert!(json.get("ask").is_none(), "{json}");
         assert_eq!(json["events"], serde_json::json!([]));
     }
 }

@@ -36,6 +36,11 @@ pub(super) struct StatusTask {
     reason: String,
 }
 
+/// Whether `task` holds or releases.
+pub(super) fn change(task: &StatusTask) -> Change {
+    task.change
+}
+
 /// Opens a hold or release task; refused for anyone but a supervisor and
 /// without a reason.
 pub(super) fn start(

@@ -1,21 +1,68 @@
 //! The open-orders list: which sales orders still have work, and how far
-//! each has got, so a picker or packer can choose one without paper.
+//! each has got, so a picker or packer can choose one without paper. The
+//! `orders` action lists them as feedback; the touchscreen's pick list
+//! shows the same [`OpenOrder`]s as rows to tap.
 
 use super::engine::{Context, Outcome, StepResult};
 use super::feedback::Feedback;
+use crate::journal::{Journal, OrderLineProgress, Result};
 
-/// Lists the sales orders not yet completely shipped, with their progress.
-pub(super) fn list(ctx: &Context<'_>) -> StepResult<Outcome> {
-    let mut lines = Vec::new();
-    for number in ctx.journal.sales_order_numbers()? {
-        let Some(order) = ctx.journal.sales_order(&number)? else {
+/// Where an open order stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrderStep {
+    /// Nothing picked yet.
+    NotStarted,
+    /// Some lines picked, some not.
+    Picking,
+    /// Every line picked (or closed short), not all packed.
+    ReadyToPack,
+    /// Packed and waiting to ship.
+    ReadyToShip,
+}
+
+impl OrderStep {
+    /// The step as the list shows it.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            OrderStep::NotStarted => "not started",
+            OrderStep::Picking => "picking",
+            OrderStep::ReadyToPack => "ready to pack",
+            OrderStep::ReadyToShip => "ready to ship",
+        }
+    }
+}
+
+/// A sales order not yet completely shipped, with its progress in units.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenOrder {
+    /// The order number.
+    pub number: String,
+    /// The customer's name (its id when the customer list lacks it).
+    pub customer: String,
+    /// Where the order stands.
+    pub step: OrderStep,
+    /// How many lines it has.
+    pub lines: usize,
+    /// Units ordered, picked, packed and shipped over all lines.
+    pub ordered: i64,
+    /// Units picked.
+    pub picked: i64,
+    /// Units packed.
+    pub packed: i64,
+    /// Units shipped.
+    pub shipped: i64,
+}
+
+/// The sales orders in `journal` not yet completely shipped, by number.
+pub fn open_orders(journal: &Journal) -> Result<Vec<OpenOrder>> {
+    let mut open = Vec::new();
+    for number in journal.sales_order_numbers()? {
+        let Some(order) = journal.sales_order(&number)? else {
             continue;
         };
-        let progress = ctx.journal.sales_order_progress(&number)?;
-        let shorts = ctx.journal.short_picks(&number)?;
-        let total = |f: fn(&crate::journal::OrderLineProgress) -> i64| -> i64 {
-            progress.iter().map(f).sum()
-        };
+        let progress = journal.sales_order_progress(&number)?;
+        let shorts = journal.short_picks(&number)?;
+        let total = |f: fn(&OrderLineProgress) -> i64| -> i64 { progress.iter().map(f).sum() };
         let (ordered, picked, packed, shipped) = (
             total(|l| l.ordered),
             total(|l| l.picked),
@@ -28,30 +75,52 @@ pub(super) fn list(ctx: &Context<'_>) -> StepResult<Outcome> {
         if shipped > 0 && shipped >= picked && all_picked_or_short {
             continue;
         }
-        let customer = ctx
-            .journal
+        let customer = journal
             .customer(&order.customer_id)?
             .map_or(order.customer_id.clone(), |c| c.name);
         let step = if packed > shipped && picked == packed && all_picked_or_short {
-            "ready to ship"
+            OrderStep::ReadyToShip
         } else if picked > packed && all_picked_or_short {
-            "ready to pack"
+            OrderStep::ReadyToPack
         } else if picked > 0 {
-            "picking"
+            OrderStep::Picking
         } else {
-            "not started"
+            OrderStep::NotStarted
         };
-        lines.push(format!(
-            "{number} {customer}: {step} — {} line(s), picked {picked}/{ordered}, packed {packed}, shipped {shipped}",
-            order.lines.len()
-        ));
+        open.push(OpenOrder {
+            number,
+            customer,
+            step,
+            lines: order.lines.len(),
+            ordered,
+            picked,
+            packed,
+            shipped,
+        });
     }
-    let feedback = if lines.is_empty() {
+    Ok(open)
+}
+
+/// Lists the sales orders not yet completely shipped, with their progress.
+pub(super) fn list(ctx: &Context<'_>) -> StepResult<Outcome> {
+    let orders = open_orders(ctx.journal)?;
+    let feedback = if orders.is_empty() {
         Feedback::ok("No open sales orders")
     } else {
-        Feedback::ok(format!("{} open sales order(s)", lines.len()))
+        Feedback::ok(format!("{} open sales order(s)", orders.len()))
     };
-    Ok(Outcome::reply(
-        lines.into_iter().fold(feedback, Feedback::detail),
-    ))
+    let lines = orders.iter().map(|o| {
+        format!(
+            "{} {}: {} — {} line(s), picked {}/{}, packed {}, shipped {}",
+            o.number,
+            o.customer,
+            o.step.as_str(),
+            o.lines,
+            o.picked,
+            o.ordered,
+            o.packed,
+            o.shipped
+        )
+    });
+    Ok(Outcome::reply(lines.fold(feedback, Feedback::detail)))
 }

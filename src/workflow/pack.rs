@@ -282,6 +282,11 @@ pub(super) fn order(task: &PackTask) -> &SalesOrder {
     &task.order
 }
 
+/// True when a carton is open (empty or not).
+pub(super) fn carton_open(task: &PackTask) -> bool {
+    task.carton.is_some()
+}
+
 /// True when a carton with goods in it is still open.
 pub(super) fn has_open_carton(task: &PackTask) -> bool {
     task.carton.as_ref().is_some_and(|c| !c.lines.is_empty())

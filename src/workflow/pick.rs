@@ -9,7 +9,7 @@
 //! event of quantity 0), and guidance moves on to the next line.
 
 use super::engine::{Context, Outcome, StepResult, Task, refuse};
-use super::feedback::Feedback;
+use super::feedback::{Ask, Feedback};
 use super::item::{Item, Scanned, describe, identify, keep_keyed, locate};
 use super::outbound_rules;
 use crate::journal::{
@@ -87,16 +87,24 @@ pub(super) fn scan(
             return Ok(Outcome::record(feedback, vec![body]));
         }
     };
-    let feedback = Feedback::prompt(format!(
-        "{} expires later than lot {expected} (first to expire): give a reason code to pick it anyway, or cancel",
-        item.describe()
-    ));
+    let feedback = Feedback::prompt(
+        Ask::Reason,
+        format!(
+            "{} expires later than lot {expected} (first to expire): give a reason code to pick it anyway, or cancel",
+            item.describe()
+        ),
+    );
     task.pending = Some(Pending {
         body,
         what: item.describe(),
         expected,
     });
     Ok(Outcome::reply(feedback))
+}
+
+/// The order being picked.
+pub(super) fn order(task: &PickTask) -> &SalesOrder {
+    &task.order
 }
 
 /// Records the waiting non-FEFO pick with the reason code.

@@ -12,7 +12,7 @@
 //! ordered warns.
 
 use super::engine::{Context, Outcome, StepResult, Stop, Task, refuse};
-use super::feedback::Feedback;
+use super::feedback::{Ask, Feedback};
 use super::item::{Item, Scanned, identify};
 use super::manual_entry::{parse_expiry, validate_lot};
 use super::settings::ShortShelfLife;
@@ -175,11 +175,14 @@ fn proceed(task: &mut ReceiveTask, ctx: &Context<'_>, receipt: Receipt) -> StepR
         Source::Label => "the label",
         Source::Tags { .. } => "the tags",
     };
-    let mut feedback = Feedback::prompt(format!(
-        "Enter the {} of {}: not on {on}",
-        missing.join(" and "),
-        receipt.describe(at)
-    ));
+    let mut feedback = Feedback::prompt(
+        Ask::LotExpiry,
+        format!(
+            "Enter the {} of {}: not on {on}",
+            missing.join(" and "),
+            receipt.describe(at)
+        ),
+    );
     if item.lot.is_none() && item.product.lot_tracked {
         feedback = feedback.detail("Leave the lot empty to have one assigned");
     }

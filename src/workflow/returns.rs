@@ -8,7 +8,7 @@
 use chrono::NaiveDate;
 
 use super::engine::{Context, Outcome, StepResult, Task, refuse};
-use super::feedback::Feedback;
+use super::feedback::{Ask, Feedback};
 use super::item::{Scanned, describe, identify, locate};
 use crate::journal::{EventBody, EventKind, LocationKind, LotState, LotStatus, Product};
 
@@ -171,10 +171,13 @@ fn inspect(task: &mut ReturnTask, ctx: &Context<'_>, scanned: &Scanned<'_>) -> S
         .is_some_and(|s| matches!(s.state, LotState::Held | LotState::Recalled));
     let restricted = restriction(status.as_ref(), expiry, ctx.today);
     let quantity = item.count.unwrap_or(1);
-    let mut feedback = Feedback::prompt(format!(
-        "Returned {quantity} {} of {what}: scan a location to restock it, or quarantine it",
-        item.product.unit
-    ));
+    let mut feedback = Feedback::prompt(
+        Ask::ReturnOutcome,
+        format!(
+            "Returned {quantity} {} of {what}: scan a location to restock it, or quarantine it",
+            item.product.unit
+        ),
+    );
     if let Some(why) = &restricted {
         feedback = feedback.detail(format!(
             "The lot is {why}: only a quarantine location, or a quarantine hold, is accepted"

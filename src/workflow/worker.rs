@@ -12,6 +12,7 @@ use crossbeam_channel::{Receiver, Sender};
 use super::action::Action;
 use super::engine::Engine;
 use super::feedback::Feedback;
+use crate::devices::DeviceEvent;
 
 /// One input for the engine.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,6 +40,54 @@ pub enum Input {
     },
 }
 
+impl Input {
+    /// When the input happened.
+    pub fn at(&self) -> DateTime<Utc> {
+        match self {
+            Input::Scan { at, .. } | Input::Tags { at, .. } | Input::Act { at, .. } => *at,
+        }
+    }
+
+    /// The input a device event stands for: a scan, or a burst of tags (a
+    /// single tag read being a burst of one), at the time it was read.
+    /// Connection changes and errors are None (the device layer logs them);
+    /// a scan that is not UTF-8 text is Err with the answer for it.
+    pub fn from_device(event: DeviceEvent) -> Option<Result<Input, Feedback>> {
+        match event {
+            DeviceEvent::Scan(read) => Some(match read.text() {
+                Some(text) => Ok(Input::Scan {
+                    data: text.to_owned(),
+                    at: read.at.wall,
+                }),
+                None => Err(Feedback::block(format!(
+                    "A scan from {} is not UTF-8 text",
+                    read.source
+                ))),
+            }),
+            DeviceEvent::TagRead(tag) => Some(Ok(Input::Tags {
+                epcs: vec![tag.epc_hex()],
+                at: tag.at.wall,
+            })),
+            DeviceEvent::TagBurst(burst) => Some(Ok(Input::Tags {
+                epcs: burst.epcs_hex(),
+                at: burst.at.wall,
+            })),
+            DeviceEvent::Connected { .. }
+            | DeviceEvent::Disconnected { .. }
+            | DeviceEvent::Error { .. } => None,
+        }
+    }
+
+    /// Runs the input through `engine`.
+    pub fn run(&self, engine: &mut Engine) -> Feedback {
+        match self {
+            Input::Scan { data, at } => engine.scan(data, *at),
+            Input::Tags { epcs, at } => engine.tags(epcs, *at),
+            Input::Act { action, at } => engine.act(action.clone(), *at),
+        }
+    }
+}
+
 /// The engine running on its own thread.
 #[derive(Debug)]
 pub struct EngineWorker {
@@ -48,10 +97,12 @@ pub struct EngineWorker {
 
 impl EngineWorker {
     /// Moves `engine` to a new thread that answers every input with
-    /// `answer(input, feedback)`.
+    /// `answer(input, feedback, engine)`: the engine, after the step, for
+    /// what a front end shows besides the feedback (its session, the
+    /// journal's lists).
     pub fn spawn(
         engine: Engine,
-        answer: impl FnMut(&Input, Feedback) + Send + 'static,
+        answer: impl FnMut(&Input, Feedback, &Engine) + Send + 'static,
     ) -> std::io::Result<EngineWorker> {
         let (inputs, queue) = crossbeam_channel::unbounded();
         let thread = thread::Builder::new()
@@ -82,15 +133,11 @@ impl EngineWorker {
 fn serve(
     mut engine: Engine,
     queue: &Receiver<Input>,
-    mut answer: impl FnMut(&Input, Feedback),
+    mut answer: impl FnMut(&Input, Feedback, &Engine),
 ) -> Engine {
     for input in queue {
-        let feedback = match &input {
-            Input::Scan { data, at } => engine.scan(data, *at),
-            Input::Tags { epcs, at } => engine.tags(epcs, *at),
-            Input::Act { action, at } => engine.act(action.clone(), *at),
-        };
-        answer(&input, feedback);
+        let feedback = input.run(&mut engine);
+        answer(&input, feedback, &engine);
     }
     engine
 }
@@ -101,7 +148,7 @@ mod tests {
 
     use super::*;
     use crate::journal::{Journal, Location, LocationKind, Operator, Product, ReferenceData};
-    use crate::workflow::Level;
+    use crate::workflow::{Level, TaskKind};
     use crate::workflow_config::WorkflowConfig;
 
     #[test]
@@ -137,8 +184,9 @@ mod tests {
             .unwrap();
         let engine = Engine::new(journal, WorkflowConfig::default().settings().unwrap());
         let (answers, answered) = crossbeam_channel::unbounded();
-        let worker = EngineWorker::spawn(engine, move |input, feedback| {
-            answers.send((input.clone(), feedback)).unwrap();
+        let worker = EngineWorker::spawn(engine, move |input, feedback, engine| {
+            let task = engine.session().task;
+            answers.send((input.clone(), feedback, task)).unwrap();
         })
         .unwrap();
         let at = Utc.with_ymd_and_hms(2026, 11, 25, 9, 0, 0).unwrap();
@@ -168,14 +216,16 @@ mod tests {
             .unwrap();
         drop(device);
         let engine = worker.stop().expect("the engine thread ends cleanly");
-        let answers: Vec<(Input, Feedback)> = answered.iter().collect();
-        let levels: Vec<Level> = answers.iter().map(|(_, f)| f.level).collect();
+        let answers: Vec<(Input, Feedback, TaskKind)> = answered.iter().collect();
+        let levels: Vec<Level> = answers.iter().map(|(_, f, _)| f.level).collect();
         assert_eq!(
             levels,
             [Level::Ok, Level::Ok, Level::Ok, Level::Prompt],
             "{answers:#?}"
         );
         assert!(answers[3].1.message.contains("not on the tags"));
+        assert_eq!(answers[0].2, TaskKind::Idle, "signed in, no task yet");
+        assert_eq!(answers[1].2, TaskKind::Receive);
         assert!(matches!(&answers[2].0, Input::Scan { data, .. } if data.ends_with("W1")));
         assert_eq!(engine.journal().last_seq(), 1);
     }

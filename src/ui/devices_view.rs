@@ -1,0 +1,118 @@
+//! The devices screen's rows: each configured scanner or reader with its
+//! link state from the supervisor's status board, and the configuration
+//! lines the settings screen lists.
+
+use slint::SharedString;
+
+use crate::devices::DevicesConfig;
+use crate::devices::config::UsbId;
+use crate::devices::status::{DeviceStatus, LinkState};
+
+use super::{DeviceRow, DeviceState};
+
+/// The row of one device's status.
+pub fn device_row(status: &DeviceStatus) -> DeviceRow {
+    let (state, why) = match &status.state {
+        LinkState::Starting => (DeviceState::Starting, None),
+        LinkState::Connected => (DeviceState::Connected, None),
+        LinkState::Disconnected { reason } => (DeviceState::Disconnected, Some(reason)),
+        LinkState::Error { message } => (DeviceState::Error, Some(message)),
+        LinkState::Stopped => (DeviceState::Stopped, None),
+    };
+    let detail = [why, status.detail.as_ref()]
+        .into_iter()
+        .flatten()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join("; ");
+    DeviceRow {
+        name: status.name.as_str().into(),
+        kind: status.kind.into(),
+        state,
+        detail: detail.into(),
+        scans: count(status.scans),
+        tag_reads: count(status.tag_reads),
+        errors: count(status.errors),
+    }
+}
+
+/// A counter as Slint's `int`, saturating.
+fn count(n: u64) -> i32 {
+    i32::try_from(n).unwrap_or(i32::MAX)
+}
+
+/// One line per configured device: its name, kind and where it is.
+pub fn configured(config: &DevicesConfig) -> Vec<SharedString> {
+    let place = |path: &Option<std::path::PathBuf>, usb: &Option<UsbId>| match (path, usb) {
+        (Some(path), _) => path.display().to_string(),
+        (None, Some(usb)) => format!("USB {usb}"),
+        (None, None) => String::from("?"),
+    };
+    let serial = config
+        .serial
+        .iter()
+        .map(|s| format!("{}: serial scanner at {}", s.name, place(&s.path, &s.usb)));
+    let hid = config
+        .hid
+        .iter()
+        .map(|h| format!("{}: USB HID scanner {}", h.name, h.usb));
+    let rfid = config
+        .rfid
+        .iter()
+        .map(|r| format!("{}: RFID reader at {}", r.name, place(&r.path, &r.usb)));
+    let simulator = config.simulator.iter().map(|s| match (&s.listen, &s.file) {
+        (Some(listen), _) => format!("{}: simulator on {listen}", s.name),
+        (None, Some(file)) => format!("{}: simulator from {}", s.name, file.display()),
+        (None, None) => format!("{}: simulator", s.name),
+    });
+    serial
+        .chain(hid)
+        .chain(rfid)
+        .chain(simulator)
+        .map(SharedString::from)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_disconnected_device_says_why() {
+        let board = crate::devices::status::StatusBoard::default();
+        board.register("dock", "serial");
+        board.set_state(
+            "dock",
+            LinkState::Disconnected {
+                reason: "unplugged".into(),
+            },
+        );
+        let row = device_row(&board.get("dock").unwrap());
+        assert_eq!(row.state, DeviceState::Disconnected);
+        assert_eq!(row.detail, "unplugged");
+        assert_eq!(row.kind, "serial");
+    }
+
+    #[test]
+    fn lists_every_configured_device() {
+        let config: DevicesConfig = toml::from_str(
+            r#"
+            [[serial]]
+            name = "dock"
+            path = "/dev/ttyACM0"
+            [[simulator]]
+            name = "sim"
+            listen = "127.0.0.1:0"
+            "#,
+        )
+        .unwrap();
+        let lines = configured(&config);
+        assert_eq!(
+            lines,
+            [
+                "dock: serial scanner at /dev/ttyACM0",
+                "sim: simulator on 127.0.0.1:0"
+            ]
+        );
+    }
+}
