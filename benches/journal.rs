@@ -25,7 +25,7 @@ use lotline::journal::{EventBody, EventKind, Journal};
 #[path = "support/synthetic.rs"]
 mod synthetic;
 
-use synthetic::{GTINS, event, gtin};
+use synthetic::{GTINS, LOTS_PER_GTIN, event, gtin};
 
 /// The k-th event of a burst as the terminal sees one: an RFID read of a
 /// dock full of pallets, 10 products with one lot each, every tag its own

@@ -9,7 +9,7 @@ use lotline::scan::check_digit::mod10;
 /// Products in the journal.
 pub const GTINS: u64 = 1_000;
 /// Lots of each product.
-const LOTS_PER_GTIN: u64 = 20;
+pub const LOTS_PER_GTIN: u64 = 20;
 /// Storage locations.
 const LOCATIONS: u64 = 50;
 
