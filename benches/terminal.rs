@@ -3,7 +3,9 @@
 //! on their thread) and resident memory, each beside baselines measured in
 //! the same run:
 //!
-//! * the same start on an empty journal (what the journal's size costs);
+//! * the same start on an empty journal (what the journal's size costs; an
+//!   empty journal also draws the demo-warehouse offer over the sign-in
+//!   screen, which costs more than the sign-in screen alone);
 //! * a process that starts and exits at once (what starting a process of
 //!   this size costs on this machine).
 //!
