@@ -10,6 +10,7 @@ use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 use i_slint_backend_testing::{AccessibleRole, ElementHandle};
+use lotline::journal::LotState;
 use lotline::sync::{Connectivity, SyncStatus};
 use lotline::ui::{self, FeedbackLevel, MainWindow, Place, ReasonPurpose, Sheet, TaskKind};
 use slint::platform::{Key, WindowEvent};
@@ -225,6 +226,18 @@ fn packing_refuses_the_recalled_lot_and_ships_the_order() {
 #[test]
 fn holds_need_a_supervisor_and_a_reason() {
     let ui = demo();
+    ui.sign_in("BADGE-1001");
+    ui.press("Hold / release");
+    assert_eq!(ui.window().get_place(), Place::HoldRelease);
+    ui.press("Hold lots");
+    assert_eq!(
+        ui.window().get_session().task,
+        TaskKind::Idle,
+        "an operator's Hold lots button does nothing"
+    );
+    ui.press("‹ Home");
+    ui.press("Sign out");
+
     ui.sign_in("BADGE-1900");
     assert!(ui.window().get_session().supervisor);
     ui.press("Hold / release");
@@ -236,8 +249,11 @@ fn holds_need_a_supervisor_and_a_reason() {
     let status = ui
         .journal()
         .lot_status("09506000134352", Some("Y2612C"))
-        .expect("status");
-    assert!(status.is_some(), "the lot is held");
+        .expect("status")
+        .expect("the lot has a status");
+    assert_eq!(status.state, LotState::Held);
+    assert_eq!(status.reason.as_deref(), Some("QUALITY-CHECK"));
+    assert_eq!(status.issued_by, "BADGE-1900");
 }
 
 #[test]
@@ -251,7 +267,9 @@ fn expiry_devices_settings_and_about_screens_show_their_facts() {
     assert!(slint::Model::row_count(&report.lines) > 0);
     ui.press("‹ Home");
     ui.press("Devices");
-    assert!(ui.shows("Devices"));
+    assert_eq!(ui.window().get_place(), Place::Devices);
+    assert_eq!(slint::Model::row_count(&ui.window().get_devices()), 0);
+    assert!(ui.shows("Devices"), "the screen's title");
     ui.press("‹ Home");
     ui.press("Settings");
     let settings = ui.window().get_settings();

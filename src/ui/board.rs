@@ -1,10 +1,13 @@
 //! What the screens show besides the last answer, gathered on the engine's
-//! thread after every step (the journal lives there): the session, the
-//! open orders, how many lots need attention for expiry, the journal's
-//! size. The UI thread only copies it into the window.
+//! thread after every step (the journal lives there): the session and the
+//! journal's size always; the home screen's lists and counts (open orders,
+//! lots needing attention for expiry) only when the home screen is what
+//! the operator sees next — signed in, no task open — so a scan inside a
+//! task pays for no query it does not show.
 
 use chrono::NaiveDate;
 
+use crate::journal::JournalError;
 use crate::workflow::{Engine, OpenOrder, Session, TaskKind, open_orders};
 
 /// The horizon of the home screen's expiry tile, as the expiry screen's.
@@ -15,46 +18,52 @@ pub const EXPIRY_DAYS: u32 = 30;
 pub struct Board {
     /// Who is signed in and the open task.
     pub session: Session,
-    /// The open sales orders (gathered while no task is open: the lists
-    /// are shown only then).
+    /// The home screen's facts, gathered when it is shown next.
+    pub home: Option<Home>,
+    /// Events in the journal.
+    pub events: u64,
+}
+
+/// What the home screen and the order lists show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Home {
+    /// The open sales orders.
     pub orders: Vec<OpenOrder>,
     /// Lots in stock expiring within [`EXPIRY_DAYS`], expired included.
     pub expiring: usize,
     /// Of which already expired.
     pub expired: usize,
-    /// Events in the journal.
-    pub events: u64,
-    /// Why part of the board could not be read (the journal failed).
-    pub problem: Option<String>,
 }
 
 impl Board {
-    /// The board of `engine` on `today`.
+    /// The board of `engine` on `today`. When the journal cannot be read
+    /// for the home screen, that is logged and the screen keeps its last
+    /// counts.
     pub fn of(engine: &Engine, today: NaiveDate) -> Board {
         let session = engine.session();
-        let journal = engine.journal();
-        let mut problem = None;
-        let orders = if session.operator.is_some() && session.task == TaskKind::Idle {
-            open_orders(journal).unwrap_or_else(|e| {
-                problem = Some(format!("The open orders could not be read: {e}"));
-                Vec::new()
-            })
+        let home = if session.operator.is_some() && session.task == TaskKind::Idle {
+            Home::of(engine, today)
+                .inspect_err(|e| tracing::warn!(error = %e, "the home screen is not updated"))
+                .ok()
         } else {
-            Vec::new()
+            None
         };
-        let alerts = journal
-            .expiry_alerts(today, EXPIRY_DAYS)
-            .unwrap_or_else(|e| {
-                problem = Some(format!("The expiry alerts could not be read: {e}"));
-                Vec::new()
-            });
         Board {
             session,
-            orders,
+            home,
+            events: engine.journal().last_seq(),
+        }
+    }
+}
+
+impl Home {
+    fn of(engine: &Engine, today: NaiveDate) -> Result<Home, JournalError> {
+        let journal = engine.journal();
+        let alerts = journal.expiry_alerts(today, EXPIRY_DAYS)?;
+        Ok(Home {
+            orders: open_orders(journal)?,
             expiring: alerts.len(),
             expired: alerts.iter().filter(|a| a.expired).count(),
-            events: journal.last_seq(),
-            problem,
-        }
+        })
     }
 }

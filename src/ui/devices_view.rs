@@ -8,7 +8,7 @@ use crate::devices::DevicesConfig;
 use crate::devices::config::UsbId;
 use crate::devices::status::{DeviceStatus, LinkState};
 
-use super::{DeviceRow, DeviceState};
+use super::{DeviceRow, DeviceState, slint_int};
 
 /// The row of one device's status.
 pub fn device_row(status: &DeviceStatus) -> DeviceRow {
@@ -30,15 +30,10 @@ pub fn device_row(status: &DeviceStatus) -> DeviceRow {
         kind: status.kind.into(),
         state,
         detail: detail.into(),
-        scans: count(status.scans),
-        tag_reads: count(status.tag_reads),
-        errors: count(status.errors),
+        scans: slint_int(status.scans),
+        tag_reads: slint_int(status.tag_reads),
+        errors: slint_int(status.errors),
     }
-}
-
-/// A counter as Slint's `int`, saturating.
-fn count(n: u64) -> i32 {
-    i32::try_from(n).unwrap_or(i32::MAX)
 }
 
 /// One line per configured device: its name, kind and where it is.

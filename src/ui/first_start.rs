@@ -23,19 +23,30 @@ impl DemoOffer {
     /// enrolled with a server, which would upload the demo stock as real
     /// records (a damaged or foreign file is an error, as everywhere else).
     pub fn for_journal(journal_path: &Path) -> Result<Option<DemoOffer>> {
-        if demo_data::enrolled(journal_path) {
-            return Ok(None);
+        if !journal_path.exists() {
+            return Ok(DemoOffer::unless_enrolled(journal_path));
         }
-        if journal_path.exists() {
-            let journal = Journal::open_existing(journal_path)
-                .with_context(|| format!("cannot open the journal {}", journal_path.display()))?;
-            if !demo_data::could_load(&journal) {
-                return Ok(None);
-            }
+        let journal = Journal::open_existing(journal_path)
+            .with_context(|| format!("cannot open the journal {}", journal_path.display()))?;
+        Ok(DemoOffer::for_open(&journal, journal_path))
+    }
+
+    /// The offer for `journal`, already open, whose file is `journal_path`:
+    /// the terminal decides on the connection it keeps instead of opening
+    /// the journal twice at start-up.
+    pub fn for_open(journal: &Journal, journal_path: &Path) -> Option<DemoOffer> {
+        if demo_data::could_load(journal) {
+            DemoOffer::unless_enrolled(journal_path)
+        } else {
+            None
         }
-        Ok(Some(DemoOffer {
+    }
+
+    /// The offer, unless the terminal is enrolled with a server.
+    fn unless_enrolled(journal_path: &Path) -> Option<DemoOffer> {
+        (!demo_data::enrolled(journal_path)).then(|| DemoOffer {
             journal_path: journal_path.to_path_buf(),
-        }))
+        })
     }
 
     /// Loads the demo warehouse as of `now` and says what was loaded.

@@ -64,6 +64,12 @@ pub fn run(options: TerminalOptions) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// A count or quantity as Slint's `int`, saturating at its largest (the
+/// screens show counts of things, never negative).
+pub(crate) fn slint_int(n: impl TryInto<i32>) -> i32 {
+    n.try_into().unwrap_or(i32::MAX)
+}
+
 /// Shows `status` in the window's sync line, times in local time.
 pub fn show_sync_status(window: &MainWindow, status: &SyncStatus) {
     window.set_sync(sync_line::sync_info(status, &chrono::Local::now()));

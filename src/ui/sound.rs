@@ -85,11 +85,6 @@ impl Sounds {
         }
     }
 
-    /// Silence, for tests and benchmarks.
-    pub fn silent() -> Sounds {
-        Sounds::open(false)
-    }
-
     /// Whether sounds are played.
     pub fn is_on(&self) -> bool {
         #[cfg(feature = "sound")]
@@ -160,7 +155,7 @@ mod tests {
 
     #[test]
     fn silent_sounds_play_nothing_and_do_not_fail() {
-        let sounds = Sounds::silent();
+        let sounds = Sounds::open(false);
         assert!(!sounds.is_on());
         sounds.play(Cue::Block);
     }

@@ -25,9 +25,9 @@ use super::present::{Form, Presentation, Surface};
 use super::sound::{Cue, Sounds};
 use super::wedge_input::{self, WedgeInput};
 use super::{
-    AboutInfo, Command, FeedbackAsk, FeedbackInfo, FeedbackLevel, HomeInfo, MainWindow, OrderRow,
+    AboutInfo, Command, FeedbackAsk, FeedbackInfo, FeedbackLevel, MainWindow, OrderRow,
     OrderStep as ShownStep, Place, ReasonPurpose, ReportInfo, SessionInfo, SettingsInfo, Sheet,
-    TaskKind as ShownTask, commands, devices_view, first_start::DemoOffer, scan_view,
+    TaskKind as ShownTask, commands, devices_view, first_start::DemoOffer, scan_view, slint_int,
 };
 use crate::devices::wedge::WedgeConfig;
 use crate::devices::{DevicesConfig, Supervisor};
@@ -128,9 +128,9 @@ impl Terminal {
             )
         })?;
         let journal_path = options.data_dir.join(journal::FILE_NAME);
-        let demo = DemoOffer::for_journal(&journal_path)?;
         let journal = Journal::open(&journal_path)
             .with_context(|| format!("cannot open the journal {}", journal_path.display()))?;
+        let demo = DemoOffer::for_open(&journal, &journal_path);
         let device_id = journal.device_id().to_owned();
         let engine = Engine::new(journal, options.workflow.clone());
         let first_board = Board::of(&engine, clock().date_naive());
@@ -431,29 +431,24 @@ impl Shared {
         }
     }
 
-    /// Copies the board into the window.
+    /// Copies the board into the window: the home screen's facts only when
+    /// they were gathered (the devices' count is the device timer's).
     fn show_board(&self, window: &MainWindow, board: &Board) {
         window.set_session(session_info(&board.session));
-        let (devices, connected) = self.device_counts();
-        window.set_home(HomeInfo {
-            expiring: count(board.expiring),
-            expired: count(board.expired),
-            open_orders: count(board.orders.len()),
-            devices,
-            devices_connected: connected,
-        });
-        if board.session.task == TaskKind::Idle {
-            let rows: Vec<OrderRow> = board.orders.iter().map(order_row).collect();
+        if let Some(home) = &board.home {
+            let mut info = window.get_home();
+            info.expiring = slint_int(home.expiring);
+            info.expired = slint_int(home.expired);
+            info.open_orders = slint_int(home.orders.len());
+            window.set_home(info);
+            let rows: Vec<OrderRow> = home.orders.iter().map(order_row).collect();
             window.set_orders(ModelRc::new(VecModel::from(rows)));
         }
         window.set_about(AboutInfo {
             version: env!("CARGO_PKG_VERSION").into(),
-            events: i32::try_from(board.events).unwrap_or(i32::MAX),
+            events: slint_int(board.events),
             journal_path: self.journal_path.display().to_string().into(),
         });
-        if let Some(problem) = &board.problem {
-            tracing::warn!(%problem, "the home screen is incomplete");
-        }
     }
 
     /// Devices configured and connected.
@@ -467,7 +462,7 @@ impl Shared {
             .iter()
             .filter(|s| s.state == crate::devices::status::LinkState::Connected)
             .count();
-        (count(status.len()), count(connected))
+        (slint_int(status.len()), slint_int(connected))
     }
 
     /// Refreshes the devices screen and the home tile's count.
@@ -612,6 +607,7 @@ impl Shared {
             })
             .context("cannot start the device forwarder")?;
         *self.supervisor.borrow_mut() = Some(supervisor);
+        self.show_devices();
         let refresh = self.window.clone();
         self.device_timer
             .start(TimerMode::Repeated, Duration::from_secs(1), move || {
@@ -707,21 +703,9 @@ fn order_row(order: &OpenOrder) -> OrderRow {
             OrderStep::ReadyToPack => ShownStep::ReadyToPack,
             OrderStep::ReadyToShip => ShownStep::ReadyToShip,
         },
-        lines: count(order.lines),
-        ordered: saturate(order.ordered),
-        picked: saturate(order.picked),
-        packed: saturate(order.packed),
+        ordered: slint_int(order.ordered),
+        picked: slint_int(order.picked),
     }
-}
-
-/// A count as Slint's `int`, saturating.
-fn count(n: usize) -> i32 {
-    i32::try_from(n).unwrap_or(i32::MAX)
-}
-
-/// A quantity as Slint's `int`, saturating.
-fn saturate(n: i64) -> i32 {
-    i32::try_from(n).unwrap_or(if n < 0 { i32::MIN } else { i32::MAX })
 }
 
 /// Lines as a Slint model.
