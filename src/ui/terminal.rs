@@ -3,9 +3,9 @@
 //! The engine runs on its own thread ([`EngineWorker`]); the window sends it
 //! scans (typed, from the keyboard wedge, or from the devices' supervisor)
 //! and button commands, and never waits. After each input the engine's
-//! thread sends back an [`Answer`] (the feedback and the [`Board`]) and
-//! wakes the event loop through a `Weak` handle; the UI thread copies it
-//! into the window. The sync service and the device supervisor run on
+//! thread sends back an [`Answer`] (the feedback, how to show it, and the
+//! [`Board`]) and wakes the event loop through a `Weak` handle; the UI
+//! thread copies it into the window. The sync service and the device supervisor run on
 //! their own threads too and report the same way.
 
 use std::cell::{Cell, RefCell};
@@ -65,13 +65,15 @@ pub struct TerminalOptions {
     pub sound: bool,
 }
 
-/// The engine's answer to one input and the board after it.
+/// The engine's answer to one input, how to show it, and the board after
+/// it.
 #[derive(Debug)]
 pub struct Answer {
-    /// What was asked.
-    pub input: Input,
     /// What the engine said.
     pub feedback: Feedback,
+    /// How to show it (decided on the engine's thread, which has the
+    /// input: the UI thread decodes no scan).
+    pub shown: Presentation,
     /// The session and lists after the step.
     pub board: Board,
 }
@@ -152,7 +154,7 @@ impl Terminal {
                 }
                 let board = Board::of(engine, input.at().date_naive());
                 let answer = Answer {
-                    input: input.clone(),
+                    shown: Presentation::of(input, &feedback),
                     feedback,
                     board,
                 };
@@ -356,11 +358,10 @@ impl Shared {
             return;
         };
         let Answer {
-            input,
             feedback,
+            shown,
             board,
         } = answer;
-        let shown = Presentation::of(&input, &feedback);
         let was_idle = window.get_session().task == ShownTask::Idle;
         self.show_board(&window, &board);
         if board.session.operator.is_none() || (was_idle && board.session.task != TaskKind::Idle) {
