@@ -76,11 +76,16 @@ fn main() -> Result<()> {
     dismiss(&ui);
     camera.shoot("home-720x1280")?;
     window.set_size(PhysicalSize::new(480, 800));
-    lotline::ui::select_language("de")?;
+    ui.window().invoke_choose_language("de".into());
     camera.shoot("home-de")?;
-    lotline::ui::select_language("es")?;
+    ui.press("Picken");
+    ui.press("SO-2002");
+    camera.shoot("pick-de")?;
+    ui.press("‹ Start");
+    dismiss(&ui);
+    ui.window().invoke_choose_language("es".into());
     camera.shoot("home-es")?;
-    lotline::ui::select_language("en")?;
+    ui.window().invoke_choose_language("en".into());
     println!(
         "{} screenshots in {}: {}",
         camera.taken.len(),
@@ -125,6 +130,11 @@ fn tour(ui: &Ui, camera: &mut Camera) -> Result<()> {
     ui.scan("LOC-Q-01");
     ui.scan(RECALLED);
     camera.shoot("recalled")?;
+    // The engine's answer follows the language chosen in Settings.
+    ui.window().invoke_choose_language("de".into());
+    ui.scan(RECALLED);
+    camera.shoot("recalled-de")?;
+    ui.window().invoke_choose_language("en".into());
     dismiss(ui);
     ui.press("‹ Home");
 

@@ -22,6 +22,7 @@
 //!   storage, TLS.
 //! * [`traceability`] answers recalls and audits from events: trace,
 //!   stock, expiry, EPCIS 2.0 and FSMA 204 exports, reference imports.
+//! * [`text`] is the operator's sentences, in English and translated.
 //! * [`cli`] implements the terminal's subcommands.
 //! * [`ui`] is the Slint glue for the touchscreen window.
 
@@ -36,6 +37,7 @@ pub mod scan;
 pub mod server;
 pub mod site_config;
 pub mod sync;
+pub mod text;
 pub mod traceability;
 pub mod ui;
 pub mod workflow;

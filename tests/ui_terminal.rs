@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 use i_slint_backend_testing::{AccessibleRole, ElementHandle};
 use lotline::journal::LotState;
 use lotline::sync::{Connectivity, SyncStatus};
+use lotline::text::Catalogue;
 use lotline::ui::{self, FeedbackLevel, MainWindow, Place, ReasonPurpose, Sheet, TaskKind};
 use slint::platform::{Key, WindowEvent};
 use slint::{ComponentHandle, SharedString};
@@ -317,7 +318,7 @@ fn the_window_is_translated_into_german_and_spanish() {
     let ui = demo();
     ui.sign_in("BADGE-1001");
     ui::select_language("de").expect("German is bundled");
-    assert!(ui.shows("Wareneingang"), "the Receive tile in German");
+    assert!(ui.shows("Eingang"), "the Receive tile in German");
     ui::select_language("es").expect("Spanish is bundled");
     assert!(ui.shows("Recibir"), "the Receive tile in Spanish");
     ui::select_language("en").expect("English is the source");
@@ -325,14 +326,104 @@ fn the_window_is_translated_into_german_and_spanish() {
     assert!(ui::select_language("fr").is_err());
 }
 
-/// The sync line is absent until a sync service reports, then says where
-/// it stands: connectivity, events left to send (plural-aware, translated)
-/// and the last success in local time.
+/// The engine's answers follow the window's language, chosen in
+/// Settings: the words of a sentence and the phrases inside it are
+/// translated, the data (names, lots) are not; the journal is unchanged.
+#[test]
+fn the_engine_answers_in_the_chosen_language() {
+    let ui = demo();
+    let de = Catalogue::bundled("de").expect("German is bundled");
+    let es = Catalogue::bundled("es").expect("Spanish is bundled");
+    let window = ui.window();
+
+    window.invoke_choose_language("de".into());
+    ui.scan("BADGE-9");
+    let unknown =
+        "Badge \"{badge}\" is not known: scan your own badge, or ask a supervisor to register it";
+    assert_eq!(
+        ui.message(),
+        de.get(unknown)
+            .expect("translated")
+            .replace("{badge}", "BADGE-9")
+    );
+
+    window.invoke_choose_language("es".into());
+    ui.scan("BADGE-1002");
+    let signed_in = es
+        .get("Signed in: {name} ({role})")
+        .expect("translated")
+        .replace("{name}", "Ben")
+        .replace("{role}", es.get("operator").expect("translated"));
+    assert_eq!(ui.message(), signed_in, "a phrase inside a sentence too");
+
+    window.invoke_choose_language("en".into());
+    start_picking(&ui, "SO-2002");
+    ui.scan("LOC-Q-01");
+    let english = {
+        ui.scan(RECALLED);
+        ui.message()
+    };
+    assert!(english.contains("is recalled"), "{english}");
+    window.invoke_choose_language("es".into());
+    let before = ui.journal().last_seq();
+    ui.scan(RECALLED);
+    let spanish = ui.message();
+    assert_eq!(window.get_feedback().level, FeedbackLevel::Block);
+    assert!(
+        spanish.contains("CH2611R"),
+        "the lot stays as it is: {spanish}"
+    );
+    assert_ne!(spanish, english);
+    assert!(!spanish.contains("is recalled"), "{spanish}");
+    assert_eq!(ui.journal().last_seq(), before, "nothing recorded");
+    window.invoke_choose_language("en".into());
+}
+
+/// A language chosen in Settings is kept in the data directory: the
+/// terminal opens in it again, window and answers alike.
+#[test]
+fn the_language_chosen_in_settings_is_kept_for_the_next_start() {
+    let ui = demo();
+    ui.window().invoke_choose_language("de".into());
+    assert_eq!(ui.window().get_settings().language, "de");
+    let Ui { terminal, dir } = ui;
+    terminal.stop();
+    ui::select_language("en").expect("English is the source");
+
+    let ui = Ui::open(dir, Rc::new(Instant::now));
+    assert_eq!(ui.window().get_settings().language, "de");
+    assert!(ui.shows("Ausweis scannen"), "the sign-in screen in German");
+    ui.scan("BADGE-9");
+    let de = Catalogue::bundled("de").expect("German is bundled");
+    let unknown = de
+        .get("Badge \"{badge}\" is not known: scan your own badge, or ask a supervisor to register it")
+        .expect("translated");
+    assert_eq!(ui.message(), unknown.replace("{badge}", "BADGE-9"));
+    ui.window().invoke_choose_language("en".into());
+}
+
+/// An unenrolled terminal's sync line says so and counts the events
+/// waiting in the journal; once a sync service reports, the line says
+/// where it stands: connectivity, events left to send (plural-aware,
+/// translated) and the last success in local time.
 #[test]
 fn the_sync_line_shows_connectivity_pending_and_the_last_sync() {
     let ui = demo();
     let window = ui.window();
-    assert_eq!(window.get_sync().state, ui::SyncState::Off);
+    let waiting = ui.journal().last_seq();
+    assert_eq!(window.get_sync().state, ui::SyncState::NotEnrolled);
+    assert_eq!(
+        i64::from(window.get_sync().pending),
+        i64::try_from(waiting).unwrap()
+    );
+    assert!(ui.shows(&format!("Sync: not enrolled · {waiting} events to send")));
+    ui.sign_in("BADGE-1001");
+    ui.press("Receive");
+    ui.scan("(01)09506000134352(17)270131(30)12(10)Y2701N");
+    assert!(ui.shows(&format!(
+        "Sync: not enrolled · {} events to send",
+        waiting + 1
+    )));
     let offline = SyncStatus {
         connectivity: Connectivity::Offline {
             reason: "the server at http://127.0.0.1:9 cannot be reached".into(),
@@ -369,7 +460,7 @@ fn the_sync_line_shows_connectivity_pending_and_the_last_sync() {
 
     ui::select_language("de").expect("German is bundled");
     ui::show_sync_status(window, &offline);
-    assert!(ui.shows("Synchronisierung: offline · 3 Ereignisse zu senden"));
+    assert!(ui.shows("Sync: offline · 3 Ereignisse zu senden"));
     ui::select_language("en").expect("English is the source");
 }
 

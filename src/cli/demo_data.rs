@@ -18,6 +18,8 @@ use crate::journal::{
     Customer, EventBody, EventKind, Journal, Location, LocationKind, LotState, LotStatus, Operator,
     OrderLine, Product, PurchaseOrder, ReferenceData, SalesOrder, Supplier,
 };
+use crate::text;
+use crate::text::Text;
 
 /// Arguments of `lotline demo-data`.
 #[derive(Debug, Args)]
@@ -91,13 +93,16 @@ pub fn run(
     let summary = load(&mut journal, today, now)
         .with_context(|| format!("journal {}", journal_path.display()))?;
     writeln!(out, "{summary}")?;
-    writeln!(out, "{BADGES}")?;
+    writeln!(out, "{}", badges())?;
     Ok(())
 }
 
 /// The demo operators' badges, as shown after loading.
-pub const BADGES: &str =
-    "Badges: BADGE-1001 (Ana, receiver), BADGE-1002 (Ben, picker), BADGE-1900 (Sam, supervisor)";
+pub fn badges() -> Text {
+    text!(
+        "Badges: BADGE-1001 (Ana, receiver), BADGE-1002 (Ben, picker), BADGE-1900 (Sam, supervisor)"
+    )
+}
 
 /// True when the terminal whose journal is at `journal_path` is enrolled
 /// with a server (its data directory holds the enrollment): every event it
@@ -116,7 +121,7 @@ pub fn could_load(journal: &Journal) -> bool {
 
 /// Loads the demo warehouse into `journal` with expiries relative to
 /// `today`, and says what was loaded. Refuses a journal with events.
-pub fn load(journal: &mut Journal, today: NaiveDate, now: DateTime<Utc>) -> Result<String> {
+pub fn load(journal: &mut Journal, today: NaiveDate, now: DateTime<Utc>) -> Result<Text> {
     if !could_load(journal) {
         bail!(
             "the journal already has {} events: demo data is loaded only into an empty journal",
@@ -126,15 +131,15 @@ pub fn load(journal: &mut Journal, today: NaiveDate, now: DateTime<Utc>) -> Resu
     let data = reference(now);
     journal.apply_reference(&data)?;
     let events = journal.append_batch(now, initial_stock(today)?)?;
-    Ok(format!(
-        "Demo data loaded as of {today}: {} products, {} locations, {} purchase orders, \
-         {} sales orders, {} operators, {} events of initial stock",
-        data.products.len(),
-        data.locations.len(),
-        data.purchase_orders.len(),
-        data.sales_orders.len(),
-        data.operators.len(),
-        events.len()
+    Ok(text!(
+        "Demo data loaded as of {today}: {products} products, {locations} locations, {purchase_orders} purchase orders, {sales_orders} sales orders, {operators} operators, {events} events of initial stock",
+        today,
+        products = data.products.len(),
+        locations = data.locations.len(),
+        purchase_orders = data.purchase_orders.len(),
+        sales_orders = data.sales_orders.len(),
+        operators = data.operators.len(),
+        events = events.len()
     ))
 }
 

@@ -16,6 +16,7 @@ use serde_json::{Map, Value};
 use crate::devices::{DeviceEvent, DevicesConfig, Supervisor};
 use crate::journal::Journal;
 use crate::sync::Nudger;
+use crate::text;
 use crate::workflow::{Action, Engine, Feedback, Input, WorkflowSettings};
 use crate::workflow_config::{CartonConfig, ShelfLifePolicy, WorkflowConfig};
 
@@ -196,7 +197,7 @@ fn handle_device_event(engine: &mut Engine, event: DeviceEvent) -> Option<Feedba
 /// One input line through the engine; a malformed line is answered with a
 /// block naming the line, and the session goes on.
 fn handle_line(engine: &mut Engine, line: &str, number: usize) -> Feedback {
-    let refuse = |why: String| Feedback::block(format!("Input line {number}: {why}"));
+    let refuse = |why: String| Feedback::block(text!("Input line {number}: {why}", number, why));
     let mut fields = match serde_json::from_str::<Value>(line) {
         Ok(Value::Object(fields)) => fields,
         Ok(_) => return refuse("expected a JSON object".into()),

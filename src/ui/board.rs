@@ -1,6 +1,6 @@
 //! What the screens show besides the last answer, gathered on the engine's
-//! thread after every step (the journal lives there): the session and the
-//! journal's size always; the home screen's lists and counts (open orders,
+//! thread after every step (the journal lives there): the session, the
+//! journal's size and its events not yet on the server always; the home screen's lists and counts (open orders,
 //! lots needing attention for expiry) only when the home screen is what
 //! the operator sees next — signed in, no task open — so a scan inside a
 //! task pays for no query it does not show.
@@ -22,6 +22,9 @@ pub struct Board {
     pub home: Option<Home>,
     /// Events in the journal.
     pub events: u64,
+    /// Events the server has not confirmed (None: the journal could not
+    /// say); the sync line's count while no sync service reports it.
+    pub unsent: Option<u64>,
 }
 
 /// What the home screen and the order lists show.
@@ -52,6 +55,11 @@ impl Board {
             session,
             home,
             events: engine.journal().last_seq(),
+            unsent: engine
+                .journal()
+                .unsynced()
+                .inspect_err(|e| tracing::warn!(error = %e, "the unsent count is not updated"))
+                .ok(),
         }
     }
 }

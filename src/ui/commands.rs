@@ -3,23 +3,25 @@
 //! expiry, a reason code); this turns them into the [`Action`] the engine
 //! takes, or says why it cannot.
 
+use crate::text;
+use crate::text::Text;
 use crate::workflow::Action;
 
 use super::Command;
 
 /// The action for `command` with its `value` and `reason` (empty: not
 /// given); Err with a sentence for the operator when a number is not one.
-pub fn action(command: Command, value: &str, reason: &str) -> Result<Action, String> {
+pub fn action(command: Command, value: &str, reason: &str) -> Result<Action, Text> {
     let given = |text: &str| {
         Some(text.trim())
             .filter(|t| !t.is_empty())
             .map(str::to_owned)
     };
-    let quantity = || -> Result<i64, String> {
+    let quantity = || -> Result<i64, Text> {
         value
             .trim()
             .parse()
-            .map_err(|_| format!("{value:?} is not a whole number"))
+            .map_err(|_| text!("\"{value}\" is not a whole number", value))
     };
     Ok(match command {
         Command::SignOut => Action::SignOut,

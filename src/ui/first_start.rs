@@ -10,6 +10,8 @@ use chrono::{DateTime, Utc};
 
 use crate::cli::demo_data;
 use crate::journal::Journal;
+use crate::text;
+use crate::text::Text;
 
 /// The offer of demo data for an empty journal.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,7 +52,7 @@ impl DemoOffer {
     }
 
     /// Loads the demo warehouse as of `now` and says what was loaded.
-    pub fn accept(&self, now: DateTime<Utc>) -> Result<String> {
+    pub fn accept(&self, now: DateTime<Utc>) -> Result<Text> {
         if let Some(dir) = self.journal_path.parent() {
             std::fs::create_dir_all(dir)
                 .with_context(|| format!("cannot create the data directory {}", dir.display()))?;
@@ -58,7 +60,11 @@ impl DemoOffer {
         let mut journal = Journal::open(&self.journal_path)
             .with_context(|| format!("cannot open the journal {}", self.journal_path.display()))?;
         let summary = demo_data::load(&mut journal, now.date_naive(), now)?;
-        Ok(format!("{summary}. {}", demo_data::BADGES))
+        Ok(text!(
+            "{summary}. {badges}",
+            summary,
+            badges = demo_data::badges()
+        ))
     }
 }
 

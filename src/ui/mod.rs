@@ -6,20 +6,22 @@
 //! What the window shows is decided in modules free of Slint where it can
 //! be: [`present`] (how an answer is shown), [`board`] (the session and
 //! lists gathered on the engine's thread), [`commands`] (buttons to engine
-//! actions), [`scan_view`] (what a scan holds), [`sync_line`],
+//! actions), [`typed_scan`] (typed text as scanner data), [`sync_line`],
 //! [`devices_view`]. [`first_start`] offers the demo warehouse on an empty
 //! journal, [`wedge_input`] makes a keyboard-wedge scanner's burst a scan
-//! wherever the focus is, and [`sound`] plays each answer's cue.
+//! wherever the focus is, [`sound`] plays each answer's cue, and
+//! [`language`] chooses the language of both the window and the answers.
 
 pub mod board;
 pub mod commands;
 pub mod devices_view;
 pub mod first_start;
+pub mod language;
 pub mod present;
-pub mod scan_view;
 pub mod sound;
 pub mod sync_line;
 pub mod terminal;
+pub mod typed_scan;
 pub mod wedge_input;
 
 use std::rc::Rc;
@@ -27,36 +29,16 @@ use std::time::Instant;
 
 use crate::sync::SyncStatus;
 pub use first_start::DemoOffer;
+pub use language::{LANGUAGES, answer_catalogue, select_language};
 pub use terminal::{Answer, Clock, Terminal, TerminalOptions};
 
 slint::include_modules!();
 
-/// The languages the window is translated into (`lang/`), English being
-/// the source language.
-pub const LANGUAGES: [&str; 3] = ["en", "de", "es"];
-
-/// Switches the window's language to `language` (one of [`LANGUAGES`]);
-/// without a call the system locale chooses, falling back to English. Call
-/// it after the window is built.
-pub fn select_language(language: &str) -> anyhow::Result<()> {
-    anyhow::ensure!(
-        LANGUAGES.contains(&language),
-        "language {language:?} is not one of {}",
-        LANGUAGES.join(", ")
-    );
-    slint::select_bundled_translation(language)
-        .map_err(|e| anyhow::anyhow!("cannot select language {language:?}: {e}"))
-}
-
-/// Opens the terminal (see [`Terminal::open`]) in its configured language,
-/// starts the devices and, on an enrolled terminal, the background sync,
-/// and runs the event loop until the window is closed; then stops them.
+/// Opens the terminal (see [`Terminal::open`]), starts the devices and,
+/// on an enrolled terminal, the background sync, and runs the event loop
+/// until the window is closed; then stops them.
 pub fn run(options: TerminalOptions) -> anyhow::Result<()> {
-    let language = options.language.clone();
     let terminal = Terminal::open(options, Rc::new(chrono::Utc::now), Rc::new(Instant::now))?;
-    if let Some(language) = language {
-        select_language(&language)?;
-    }
     terminal.start_background()?;
     tracing::info!("ready to scan");
     terminal.window().run()?;

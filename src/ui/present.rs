@@ -4,10 +4,8 @@
 //! lot and expiry for the large type. Free of Slint, so the rules are unit
 //! tested without a display.
 
-use crate::scan::{self, DecodeOptions};
+use crate::scan::{self, DecodeOptions, Scan};
 use crate::workflow::{Action, Ask, Feedback, Input, Level};
-
-use super::scan_view::{KeyKind, ScanView};
 
 /// Where an answer goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,12 +63,13 @@ impl Presentation {
     /// How to show `feedback`, the answer to `input`.
     pub fn of(input: &Input, feedback: &Feedback) -> Presentation {
         let scanned = match input {
-            Input::Scan { data, at } => Some(ScanView::of(&scan::decode(
+            Input::Scan { data, at } => scan::decode(
                 data,
                 &DecodeOptions {
                     today: at.date_naive(),
                 },
-            ))),
+            )
+            .ok(),
             Input::Tags { .. } | Input::Act { .. } => None,
         };
         let reading = matches!(input, Input::Scan { .. } | Input::Tags { .. });
@@ -93,15 +92,10 @@ impl Presentation {
             Some(Ask::ReturnOutcome) | None => Form::None,
         };
         let (item, lot, expiry) = match scanned {
-            Some(view) => (
-                view.headline.map(|headline| match headline.kind {
-                    KeyKind::Gtin => format!("GTIN {}", headline.value),
-                    KeyKind::Sscc => format!("SSCC {}", headline.value),
-                    KeyKind::Gln => format!("GLN {}", headline.value),
-                    KeyKind::Text => headline.value,
-                }),
-                view.lot,
-                view.expiry,
+            Some(scan) => (
+                key(&scan),
+                scan.identity.lot,
+                scan.identity.expiry.map(|date| date.to_string()),
             ),
             None => (None, None, None),
         };
@@ -115,11 +109,28 @@ impl Presentation {
     }
 }
 
+/// The scan's main identifier as the large type shows it: a pallet
+/// label's SSCC outranks the GTIN of its contents (AI 02), a GTIN outranks
+/// a GLN, and plain text (a badge, a location label) stands alone.
+fn key(scan: &Scan) -> Option<String> {
+    let identity = &scan.identity;
+    if let Some(sscc) = &identity.sscc {
+        Some(format!("SSCC {sscc}"))
+    } else if let Some(gtin) = &identity.gtin {
+        Some(format!("GTIN {gtin}"))
+    } else if let Some(gln) = &identity.gln {
+        Some(format!("GLN {gln}"))
+    } else {
+        scan.text.clone()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use chrono::{TimeZone, Utc};
 
     use super::*;
+    use crate::text;
 
     fn scan(data: &str) -> Input {
         Input::Scan {
@@ -139,7 +150,7 @@ mod tests {
     fn an_accepted_scan_fills_the_screen_with_its_lot_and_expiry() {
         let shown = Presentation::of(
             &scan("(01)09506000134352(17)270531(10)W1"),
-            &Feedback::ok("Received"),
+            &Feedback::ok(text!("Received")),
         );
         assert_eq!(shown.surface, Surface::Overlay);
         assert_eq!(shown.form, Form::None);
@@ -149,8 +160,28 @@ mod tests {
     }
 
     #[test]
+    fn the_large_type_shows_the_main_key_of_the_scan() {
+        let item = |data: &str| Presentation::of(&scan(data), &Feedback::ok(text!("ok"))).item;
+        assert_eq!(
+            item("(00)106141412345678908(02)09506000134352(37)48").as_deref(),
+            Some("SSCC 106141412345678908"),
+            "a pallet's SSCC outranks the GTIN of its contents"
+        );
+        assert_eq!(
+            item("(414)9521234500001(254)A-01").as_deref(),
+            Some("GLN 9521234500001")
+        );
+        assert_eq!(item("LOC-A-01").as_deref(), Some("LOC-A-01"));
+        assert_eq!(item("(8003)095060001343520001").as_deref(), None, "no key");
+        assert_eq!(item("]E04006381333932").as_deref(), None, "unreadable");
+    }
+
+    #[test]
     fn refusals_and_warnings_always_fill_the_screen() {
-        for feedback in [Feedback::block("no"), Feedback::ok("x").warn("look")] {
+        for feedback in [
+            Feedback::block(text!("no")),
+            Feedback::ok(text!("x")).warn(text!("look")),
+        ] {
             let shown = Presentation::of(&act(Action::Putaway), &feedback);
             assert_eq!(shown.surface, Surface::Overlay, "{feedback:?}");
             assert_eq!(shown.item, None);
@@ -159,18 +190,18 @@ mod tests {
 
     #[test]
     fn opening_a_task_or_keying_a_quantity_only_updates_the_panel() {
-        let opened = Presentation::of(&act(Action::Putaway), &Feedback::ok("Scan an item"));
+        let opened = Presentation::of(&act(Action::Putaway), &Feedback::ok(text!("Scan an item")));
         assert_eq!(opened.surface, Surface::Panel);
         let keyed = Presentation::of(
             &act(Action::Quantity { quantity: 6 }),
-            &Feedback::ok("Next scan counts 6"),
+            &Feedback::ok(text!("Next scan counts 6")),
         );
         assert_eq!(keyed.surface, Surface::Panel);
     }
 
     #[test]
     fn a_recorded_action_fills_the_screen() {
-        let mut closed = Feedback::ok("Carton closed");
+        let mut closed = Feedback::ok(text!("Carton closed"));
         closed.events.push(uuid::Uuid::nil());
         let shown = Presentation::of(&act(Action::CloseCarton), &closed);
         assert_eq!(shown.surface, Surface::Overlay);
@@ -186,7 +217,10 @@ mod tests {
             (Ask::ReturnOutcome, Form::None),
         ];
         for (ask, form) in cases {
-            let shown = Presentation::of(&scan("(01)09506000134352"), &Feedback::prompt(ask, "?"));
+            let shown = Presentation::of(
+                &scan("(01)09506000134352"),
+                &Feedback::prompt(ask, text!("?")),
+            );
             assert_eq!(shown.surface, Surface::Panel, "{ask:?}");
             assert_eq!(shown.form, form, "{ask:?}");
         }
@@ -196,14 +230,14 @@ mod tests {
     fn expiry_alerts_go_to_their_report() {
         let shown = Presentation::of(
             &act(Action::ExpiryAlerts { days: None }),
-            &Feedback::ok("1 lot(s) expired").warn("Take expired stock out"),
+            &Feedback::ok(text!("1 lot(s) expired")).warn(text!("Take expired stock out")),
         );
         assert_eq!(shown.surface, Surface::Report);
     }
 
     #[test]
     fn an_unreadable_scan_has_no_item() {
-        let shown = Presentation::of(&scan("(01)12345"), &Feedback::block("cannot read"));
+        let shown = Presentation::of(&scan("(01)12345"), &Feedback::block(text!("cannot read")));
         assert_eq!(shown.surface, Surface::Overlay);
         assert_eq!(shown.item, None);
         assert_eq!(shown.lot, None);

@@ -6,7 +6,7 @@ use std::fmt::Display;
 
 use chrono::{DateTime, TimeZone, Utc};
 
-use super::{SyncInfo, SyncState};
+use super::{SyncInfo, SyncState, slint_int};
 use crate::sync::{Connectivity, SyncStatus};
 
 /// The line for `status`, with times shown in `now`'s time zone: the time
@@ -23,12 +23,22 @@ where
             Connectivity::Refused { .. } => SyncState::Refused,
             Connectivity::NotEnrolled => SyncState::NotEnrolled,
         },
-        pending: i32::try_from(status.pending).unwrap_or(i32::MAX),
+        pending: slint_int(status.pending),
         last_success: status
             .last_success
             .map(|at| local_time(at, now))
             .unwrap_or_default()
             .into(),
+    }
+}
+
+/// The line of a terminal with no sync service (not enrolled): the events
+/// waiting in its journal for a server.
+pub fn not_enrolled(unsent: u64) -> SyncInfo {
+    SyncInfo {
+        state: SyncState::NotEnrolled,
+        pending: slint_int(unsent),
+        last_success: "".into(),
     }
 }
 

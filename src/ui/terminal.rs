@@ -27,12 +27,15 @@ use super::wedge_input::{self, WedgeInput};
 use super::{
     AboutInfo, Command, FeedbackAsk, FeedbackInfo, FeedbackLevel, MainWindow, OrderRow,
     OrderStep as ShownStep, Place, ReasonPurpose, ReportInfo, SessionInfo, SettingsInfo, Sheet,
-    TaskKind as ShownTask, commands, devices_view, first_start::DemoOffer, scan_view, slint_int,
+    TaskKind as ShownTask, commands, devices_view, first_start::DemoOffer, language, slint_int,
+    sync_line, typed_scan,
 };
 use crate::devices::wedge::WedgeConfig;
 use crate::devices::{DevicesConfig, Supervisor};
 use crate::journal::{self, Journal};
 use crate::sync::{Enrollment, Nudger, ServiceSettings, SyncService, SyncStatus};
+use crate::text;
+use crate::text::{Catalogue, Text};
 use crate::workflow::{
     Action, Ask, Engine, EngineWorker, Feedback, Input, Level, OpenOrder, OrderStep, Session,
     TaskKind, WorkflowSettings,
@@ -115,7 +118,9 @@ impl Terminal {
     /// Opens the journal in `options.data_dir` (created if missing), moves
     /// the engine to its thread and builds the window, not yet shown, on
     /// the sign-in screen (offering the demo warehouse first when the
-    /// journal is empty and the terminal not enrolled). Inputs are timed by
+    /// journal is empty and the terminal not enrolled), in the language
+    /// chosen in Settings, else `options.language`, else the system
+    /// locale's. Inputs are timed by
     /// `clock`, the keyboard wedge's keys by `keys`. Devices and sync start
     /// with [`Terminal::start_background`].
     pub fn open(
@@ -138,6 +143,10 @@ impl Terminal {
         let first_board = Board::of(&engine, clock().date_naive());
 
         let window = MainWindow::new()?;
+        let language = language::chosen(&options.data_dir).or_else(|| options.language.clone());
+        if let Some(language) = &language {
+            language::select_language(language)?;
+        }
         let (answer_tx, answers) = crossbeam_channel::unbounded();
         let nudger: Arc<Mutex<Option<Nudger>>> = Arc::default();
         let worker = {
@@ -182,7 +191,7 @@ impl Terminal {
             device_id,
             journal_path,
             serial: Cell::new(0),
-            language: RefCell::new(options.language.clone().unwrap_or_default()),
+            language: RefCell::new(language.unwrap_or_default()),
             enroll_result: RefCell::default(),
             enrolling: Cell::new(false),
             options,
@@ -246,16 +255,20 @@ fn wire(
     window.set_offer_demo(demo.is_some());
     if let Some(offer) = demo {
         let weak = window.as_weak();
+        let on = Rc::clone(shared);
         window.on_load_demo(move || {
             let Some(window) = weak.upgrade() else {
                 return;
             };
             let notice = match offer.accept(Utc::now()) {
                 Ok(summary) => summary,
-                Err(e) => format!("The demo data could not be loaded: {e:#}"),
+                Err(e) => text!(
+                    "The demo data could not be loaded: {error}",
+                    error = format!("{e:#}")
+                ),
             };
             tracing::info!(%notice, "demo data offer accepted");
-            window.set_notice(notice.into());
+            window.set_notice(on.tr(&notice));
             window.set_offer_demo(false);
         });
     }
@@ -303,13 +316,13 @@ impl Shared {
         };
         if !sent {
             self.outstanding.fetch_sub(1, Ordering::SeqCst);
-            self.refuse("The engine has stopped: restart the terminal".into());
+            self.refuse(text!("The engine has stopped: restart the terminal"));
         }
     }
 
     /// A scan typed or sent by a wedge scanner (escapes turned into GS).
     fn scan(&self, typed: &str) {
-        let data = scan_view::scanner_data(typed);
+        let data = typed_scan::scanner_data(typed);
         if data.is_empty() {
             return;
         }
@@ -334,8 +347,31 @@ impl Shared {
         }
     }
 
+    /// The catalogue the engine's sentences are shown in: the chosen
+    /// language's, else the system locale's (as Slint chooses for the
+    /// window's own words); `None` for English.
+    fn catalogue(&self) -> Option<&'static Catalogue> {
+        language::answer_catalogue(&self.language.borrow())
+    }
+
+    /// `text` in the window's language.
+    fn tr(&self, text: &Text) -> SharedString {
+        text.translate(self.catalogue()).into()
+    }
+
+    /// `lines` in the window's language.
+    fn tr_lines(&self, lines: &[Text]) -> ModelRc<SharedString> {
+        let catalogue = self.catalogue();
+        ModelRc::new(VecModel::from(
+            lines
+                .iter()
+                .map(|line| SharedString::from(line.translate(catalogue)))
+                .collect::<Vec<_>>(),
+        ))
+    }
+
     /// Shows a refusal made here, without the engine.
-    fn refuse(&self, why: String) {
+    fn refuse(&self, why: Text) {
         if let Some(window) = self.window.upgrade() {
             let feedback = Feedback::block(why);
             window.set_feedback(self.feedback_info(&feedback, &Presentation::blank()));
@@ -369,8 +405,8 @@ impl Shared {
         }
         if shown.surface == Surface::Report {
             window.set_expiry_report(ReportInfo {
-                message: feedback.message.into(),
-                lines: strings(&feedback.details),
+                message: self.tr(&feedback.message),
+                lines: self.tr_lines(&feedback.details),
                 warn: feedback.level == Level::Warn,
             });
             return;
@@ -423,8 +459,8 @@ impl Shared {
                 Some(Ask::CountWithReason) => FeedbackAsk::CountWithReason,
                 Some(Ask::ReturnOutcome) => FeedbackAsk::ReturnOutcome,
             },
-            message: feedback.message.as_str().into(),
-            details: strings(&feedback.details),
+            message: self.tr(&feedback.message),
+            details: self.tr_lines(&feedback.details),
             item: shown.item.clone().unwrap_or_default().into(),
             lot: shown.lot.clone().unwrap_or_default().into(),
             expiry: shown.expiry.clone().unwrap_or_default().into(),
@@ -444,6 +480,10 @@ impl Shared {
             window.set_home(info);
             let rows: Vec<OrderRow> = home.orders.iter().map(order_row).collect();
             window.set_orders(ModelRc::new(VecModel::from(rows)));
+        }
+        let enrolled = Enrollment::path(&self.options.data_dir).exists();
+        if let (false, Some(unsent)) = (enrolled, board.unsent) {
+            window.set_sync(sync_line::not_enrolled(unsent));
         }
         window.set_about(AboutInfo {
             version: env!("CARGO_PKG_VERSION").into(),
@@ -525,10 +565,21 @@ impl Shared {
         }
     }
 
+    /// Switches the window and the answers to `language` and keeps the
+    /// choice for the next start (a choice that cannot be kept still holds
+    /// for this session, and the log says why).
     fn choose_language(&self, language: &str) {
-        match super::select_language(language) {
-            Ok(()) => *self.language.borrow_mut() = language.to_owned(),
-            Err(e) => self.refuse(format!("{e:#}")),
+        match language::select_language(language) {
+            Ok(()) => {
+                *self.language.borrow_mut() = language.to_owned();
+                if let Err(e) = language::keep_choice(&self.options.data_dir, language) {
+                    tracing::warn!(error = %e, language, "the language choice is not kept for the next start");
+                }
+            }
+            Err(e) => self.refuse(text!(
+                "The language could not be chosen: {error}",
+                error = format!("{e:#}")
+            )),
         }
         if let Some(window) = self.window.upgrade() {
             self.show_settings(&window);
@@ -545,22 +596,29 @@ impl Shared {
         }
         let data_dir = self.options.data_dir.clone();
         let weak = self.window.clone();
+        let catalogue = self.catalogue();
         let spawned = std::thread::Builder::new()
             .name("lotline-enroll".into())
             .spawn(move || {
                 let message = match crate::sync::enroll(&url, &code, None, &data_dir) {
-                    Ok(enrollment) => format!(
-                        "Enrolled with {} as terminal {}",
-                        enrollment.server_url, enrollment.device_id
+                    Ok(enrollment) => text!(
+                        "Enrolled with {server} as terminal {device}",
+                        server = enrollment.server_url,
+                        device = enrollment.device_id
                     ),
-                    Err(e) => format!("Not enrolled: {e:#}"),
+                    Err(e) => text!("Not enrolled: {error}", error = format!("{e:#}")),
                 };
+                let message = message.translate(catalogue);
                 let _ = weak.upgrade_in_event_loop(move |window| {
                     window.invoke_enrolled(message.into());
                 });
             });
         if let Err(e) = spawned {
-            self.enrolled(format!("Not enrolled: cannot start the enrollment: {e}"));
+            let why = text!(
+                "Not enrolled: cannot start the enrollment: {error}",
+                error = e.to_string()
+            );
+            self.enrolled(why.translate(self.catalogue()));
         }
     }
 
@@ -707,14 +765,4 @@ fn order_row(order: &OpenOrder) -> OrderRow {
         ordered: slint_int(order.ordered),
         picked: slint_int(order.picked),
     }
-}
-
-/// Lines as a Slint model.
-fn strings(lines: &[String]) -> ModelRc<SharedString> {
-    ModelRc::new(VecModel::from(
-        lines
-            .iter()
-            .map(|l| SharedString::from(l.as_str()))
-            .collect::<Vec<_>>(),
-    ))
 }

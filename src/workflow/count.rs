@@ -12,6 +12,8 @@ use super::engine::{Context, Outcome, StepResult, Task, refuse};
 use super::feedback::{Ask, Feedback};
 use super::item::{Scanned, describe, identify, locate};
 use crate::journal::{EventBody, EventKind, Location, Product};
+use crate::text;
+use crate::text::Text;
 
 /// An open cycle count.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -33,7 +35,7 @@ struct Counting {
 }
 
 impl Counting {
-    fn describe(&self) -> String {
+    fn describe(&self) -> Text {
         describe(&self.product, self.lot.as_deref())
     }
 }
@@ -41,9 +43,9 @@ impl Counting {
 /// Opens a cycle count.
 pub(super) fn start(task: &mut Task) -> StepResult<Outcome> {
     *task = Task::Count(CountTask::default());
-    Ok(Outcome::reply(Feedback::ok(
-        "Cycle count: scan the location to count",
-    )))
+    Ok(Outcome::reply(Feedback::ok(text!(
+        "Cycle count: scan the location to count"
+    ))))
 }
 
 /// Handles a scan: a location label starts counting there; a product
@@ -54,33 +56,33 @@ pub(super) fn scan(
     scanned: &Scanned<'_>,
 ) -> StepResult<Outcome> {
     if let Some(counting) = &task.counting {
-        return refuse(format!(
-            "First enter the count of {}, or cancel",
-            counting.describe()
+        return refuse(text!(
+            "First enter the count of {what}, or cancel",
+            what = counting.describe()
         ));
     }
     if scanned.scan.identity.gtin.is_none() {
         let location = locate(ctx, scanned)?;
-        let feedback = Feedback::ok(format!(
-            "Counting {}: scan each item, then enter how many you count",
-            location.code
+        let feedback = Feedback::ok(text!(
+            "Counting {location}: scan each item, then enter how many you count",
+            location = &location.code
         ));
         task.at = Some(location);
         task.counted.clear();
         return Ok(Outcome::reply(feedback));
     }
     let Some(at) = &task.at else {
-        return refuse("Scan the location to count first, then the items");
+        return refuse(text!("Scan the location to count first, then the items"));
     };
     let item = identify(ctx, scanned)?;
     item.require_lot()?;
     let feedback = Feedback::prompt(
         Ask::Count,
-        format!(
-            "Count {} at {}: enter how many {} you count",
-            item.describe(),
-            at.code,
-            item.product.unit
+        text!(
+            "Count {what} at {location}: enter how many {unit} you count",
+            what = item.describe(),
+            location = &at.code,
+            unit = &item.product.unit
         ),
     );
     task.counting = Some(Counting {
@@ -101,11 +103,14 @@ pub(super) fn enter(
     reason: Option<&str>,
 ) -> StepResult<Outcome> {
     let (Some(at), Some(counting)) = (&task.at, task.counting.take()) else {
-        return refuse("No count is being asked for: scan an item first");
+        return refuse(text!("No count is being asked for: scan an item first"));
     };
     let what = counting.describe();
     if quantity < 0 {
-        return refuse(format!("A count cannot be negative: count {what} again"));
+        return refuse(text!(
+            "A count cannot be negative: count {what} again",
+            what
+        ));
     }
     let report = ctx
         .journal
@@ -116,31 +121,37 @@ pub(super) fn enter(
         .map_or(0, |(_, quantity)| *quantity);
     let reason = reason.map(str::trim).filter(|r| !r.is_empty());
     let unit = &counting.product.unit;
+    let counted = |outcome: Text| {
+        Feedback::ok(text!(
+            "Counted {quantity} {unit} of {what} at {location}: {outcome}",
+            quantity,
+            unit,
+            what = &what,
+            location = &at.code,
+            outcome
+        ))
+    };
     let (feedback, adjustment) = if quantity == recorded {
-        let feedback = Feedback::ok(format!(
-            "Counted {quantity} {unit} of {what} at {}: matches the records",
-            at.code
-        ));
-        (feedback, None)
+        (counted(text!("matches the records")), None)
     } else {
         let Some(reason) = reason else {
             let prompt = Feedback::prompt(
                 Ask::CountWithReason,
-                format!(
-                    "The count of {what} at {} differs from the records: count again and enter the count with a reason code",
-                    at.code
+                text!(
+                    "The count of {what} at {location} differs from the records: count again and enter the count with a reason code",
+                    what,
+                    location = &at.code
                 ),
             );
             task.counting = Some(counting);
             return Ok(Outcome::reply(prompt));
         };
-        let feedback = Feedback::ok(format!(
-            "Counted {quantity} {unit} of {what} at {}: stock adjusted",
-            at.code
-        ))
-        .warn(format!(
-            "Recorded {recorded}, counted {quantity} ({:+}), reason {reason}",
-            quantity - recorded
+        let feedback = counted(text!("stock adjusted")).warn(text!(
+            "Recorded {recorded}, counted {quantity} ({difference}), reason {reason}",
+            recorded,
+            quantity,
+            difference = format!("{:+}", quantity - recorded),
+            reason
         ));
         (feedback, Some(reason.to_owned()))
     };
@@ -164,12 +175,12 @@ pub(super) fn close_location(
     reason: &str,
 ) -> StepResult<Outcome> {
     let Some(at) = &task.at else {
-        return refuse("Scan the location to count first");
+        return refuse(text!("Scan the location to count first"));
     };
     if let Some(counting) = &task.counting {
-        return refuse(format!(
-            "First enter the count of {}, or cancel",
-            counting.describe()
+        return refuse(text!(
+            "First enter the count of {what}, or cancel",
+            what = counting.describe()
         ));
     }
     let reason = reason.trim();
@@ -182,10 +193,21 @@ pub(super) fn close_location(
         let product = ctx.journal.product(&gtin)?;
         let unit = product.as_ref().map_or("EA".to_owned(), |p| p.unit.clone());
         let what = product.as_ref().map_or_else(
-            || format!("GTIN {gtin} lot {}", lot.as_deref().unwrap_or("-")),
+            || {
+                text!(
+                    "GTIN {gtin} lot {lot}",
+                    gtin = &gtin,
+                    lot = lot.as_deref().unwrap_or("-")
+                )
+            },
             |p| describe(p, lot.as_deref()),
         );
-        details.push(format!("Not found: {what} (recorded {recorded} {unit})"));
+        details.push(text!(
+            "Not found: {what} (recorded {recorded} {unit})",
+            what,
+            recorded,
+            unit = &unit
+        ));
         let mut body = EventBody::new(ctx.operator, EventKind::CycleCounting);
         body.expiry = ctx
             .journal
@@ -203,19 +225,22 @@ pub(super) fn close_location(
     if records.is_empty() {
         task.at = None;
         task.counted.clear();
-        return Ok(Outcome::reply(Feedback::ok(format!(
-            "{code} closed: everything recorded there was counted"
+        return Ok(Outcome::reply(Feedback::ok(text!(
+            "{code} closed: everything recorded there was counted",
+            code
         ))));
     }
     if reason.is_empty() {
-        return refuse(format!(
-            "{} recorded lot(s) at {code} were not counted: close with a reason code, or count them",
-            records.len()
+        return refuse(text!(
+            "{count} recorded lot(s) at {code} were not counted: close with a reason code, or count them",
+            count = records.len(),
+            code
         ));
     }
-    let feedback = Feedback::ok(format!("{code} closed")).warn(format!(
-        "{} lot(s) not found, set to 0 (reason {reason})",
-        records.len()
+    let feedback = Feedback::ok(text!("{code} closed", code)).warn(text!(
+        "{count} lot(s) not found, set to 0 (reason {reason})",
+        count = records.len(),
+        reason
     ));
     task.at = None;
     task.counted.clear();
@@ -228,10 +253,10 @@ pub(super) fn close_location(
 /// Drops the item waiting for its count.
 pub(super) fn cancel(task: &mut CountTask) -> StepResult<Outcome> {
     match task.counting.take() {
-        Some(counting) => Ok(Outcome::reply(Feedback::ok(format!(
-            "Cancelled: {} was not counted",
-            counting.describe()
+        Some(counting) => Ok(Outcome::reply(Feedback::ok(text!(
+            "Cancelled: {what} was not counted",
+            what = counting.describe()
         )))),
-        None => refuse("Nothing to cancel: no item is waiting for its count"),
+        None => refuse(text!("Nothing to cancel: no item is waiting for its count")),
     }
 }

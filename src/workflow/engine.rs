@@ -29,6 +29,8 @@ use super::undo;
 use crate::devices::rfid::pallet;
 use crate::journal::{Event, EventBody, Journal, JournalError};
 use crate::scan::{self, DecodeOptions};
+use crate::text;
+use crate::text::Text;
 
 /// The task the operator has open.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,7 +83,7 @@ impl From<JournalError> for Stop {
 pub(super) type StepResult<T> = Result<T, Stop>;
 
 /// Refuses the step with a block for the operator.
-pub(super) fn refuse<T>(message: impl Into<String>) -> StepResult<T> {
+pub(super) fn refuse<T>(message: Text) -> StepResult<T> {
     Err(Stop::Refused(Feedback::block(message)))
 }
 
@@ -176,13 +178,21 @@ impl Engine {
         };
         let scanned = match scan::decode(data, &options) {
             Ok(scan) => Scanned { data, scan },
-            Err(e) => return Feedback::block(format!("The barcode could not be read: {e}")),
+            Err(e) => {
+                return Feedback::block(text!(
+                    "The barcode could not be read: {error}",
+                    error = e.to_string()
+                ));
+            }
         };
         if self.operator.is_none() {
             return self.sign_in(&scanned);
         }
         self.step(now, |task, ctx| match task {
-            Task::Idle => refuse(format!("Choose a task first: {}", ctx.role.tasks())),
+            Task::Idle => refuse(text!(
+                "Choose a task first: {tasks}",
+                tasks = ctx.role.tasks()
+            )),
             Task::Receive(receiving) => receive::scan(receiving, ctx, &scanned),
             Task::Putaway(putting) => putaway::scan(putting, ctx, &scanned),
             Task::Lookup => lot_lookup::scan(ctx, &scanned),
@@ -202,7 +212,7 @@ impl Engine {
     /// as a scan of it; other bursts are refused with what was read.
     pub fn tags(&mut self, epcs: &[String], now: DateTime<Utc>) -> Feedback {
         let Some(first) = epcs.first() else {
-            return Feedback::block("No tag was read");
+            return Feedback::block(text!("No tag was read"));
         };
         let summary = pallet::summarise_hex(epcs);
         let receiving = self.operator.is_some() && matches!(self.task, Task::Receive(_));
@@ -212,7 +222,10 @@ impl Engine {
         }
         self.step(now, |task, ctx| match task {
             Task::Receive(receiving) => receive::tags(receiving, ctx, &summary),
-            Task::Idle => refuse(format!("Choose a task first: {}", ctx.role.tasks())),
+            Task::Idle => refuse(text!(
+                "Choose a task first: {tasks}",
+                tasks = ctx.role.tasks()
+            )),
             _ => Err(Stop::Refused(tag_burst::elsewhere(&summary))),
         })
     }
@@ -229,9 +242,9 @@ impl Engine {
             Action::Putaway => self.start(now, putaway::start),
             Action::Lookup => self.start(now, |task, _| {
                 *task = Task::Lookup;
-                Ok(Outcome::reply(Feedback::ok(
-                    "Lot lookup: scan a product label with its lot",
-                )))
+                Ok(Outcome::reply(Feedback::ok(text!(
+                    "Lot lookup: scan a product label with its lot"
+                ))))
             }),
             Action::Pick { order } => self.start(now, |task, ctx| pick::start(task, ctx, &order)),
             Action::Orders => self.step(now, |_, ctx| orders::list(ctx)),
@@ -239,7 +252,7 @@ impl Engine {
             Action::NewCarton => self.new_carton(now),
             Action::CloseCarton => self.step(now, |task, ctx| match task {
                 Task::Pack(packing) => pack::close(packing, ctx),
-                _ => refuse("No carton is open: start packing an order first"),
+                _ => refuse(text!("No carton is open: start packing an order first")),
             }),
             Action::Ship { order } => self.step(now, |task, ctx| {
                 let (order, carton_open) = match (task, order) {
@@ -248,8 +261,9 @@ impl Engine {
                     }
                     (task, Some(number)) => {
                         let Some(order) = ctx.journal.sales_order(&number)? else {
-                            return refuse(format!(
-                                "Order {number} is not in the sales order list"
+                            return refuse(text!(
+                                "Order {number} is not in the sales order list",
+                                number = &number
                             ));
                         };
                         let open = match task {
@@ -260,7 +274,9 @@ impl Engine {
                         };
                         (order, open)
                     }
-                    (_, None) => return refuse("Which order? Give the order number to ship"),
+                    (_, None) => {
+                        return refuse(text!("Which order? Give the order number to ship"));
+                    }
                 };
                 ship::ship(ctx, &order, carton_open)
             }),
@@ -268,17 +284,17 @@ impl Engine {
                 Task::Pick(picking) => pick::key_quantity(picking, quantity),
                 Task::Pack(packing) => pack::key_quantity(packing, quantity),
                 Task::Putaway(putting) => putaway::key_quantity(putting, quantity),
-                _ => refuse("No quantity is being asked for here"),
+                _ => refuse(text!("No quantity is being asked for here")),
             }),
             Action::Short { reason } => self.step(now, |task, ctx| match task {
                 Task::Pick(picking) => pick::short(picking, ctx, &reason),
-                _ => refuse("A short pick is recorded while picking an order"),
+                _ => refuse(text!("A short pick is recorded while picking an order")),
             }),
             Action::CloseLocation { reason } => self.step(now, |task, ctx| match task {
                 Task::Count(counting) => {
                     count::close_location(counting, ctx, reason.as_deref().unwrap_or(""))
                 }
-                _ => refuse("No location is being counted"),
+                _ => refuse(text!("No location is being counted")),
             }),
             Action::Hold { reason } => self.start(now, |task, ctx| {
                 hold::start(task, ctx, Change::Hold, &reason)
@@ -291,23 +307,23 @@ impl Engine {
             }
             Action::Quarantine { reason } => self.step(now, |task, ctx| match task {
                 Task::Return(returning) => returns::quarantine(returning, ctx, &reason),
-                _ => refuse("No returned item is waiting to be quarantined"),
+                _ => refuse(text!("No returned item is waiting to be quarantined")),
             }),
             Action::Count => self.start(now, |task, _| count::start(task)),
             Action::EnterCount { quantity, reason } => self.step(now, |task, ctx| match task {
                 Task::Count(counting) => count::enter(counting, ctx, quantity, reason.as_deref()),
-                _ => refuse("No count is being asked for"),
+                _ => refuse(text!("No count is being asked for")),
             }),
             Action::ExpiryAlerts { days } => self.step(now, |_, ctx| {
                 expiry::alerts(ctx, days.unwrap_or(expiry::DEFAULT_DAYS))
             }),
             Action::Reason { code } => self.step(now, |task, _| match task {
                 Task::Pick(picking) => pick::reason(picking, &code),
-                _ => refuse("No reason code is being asked for"),
+                _ => refuse(text!("No reason code is being asked for")),
             }),
             Action::EnterLot { lot, expiry } => self.step(now, |task, ctx| match task {
                 Task::Receive(receiving) => receive::enter_lot(receiving, ctx, lot, expiry),
-                _ => refuse("No lot or expiry is being asked for"),
+                _ => refuse(text!("No lot or expiry is being asked for")),
             }),
             Action::Cancel => self.step(now, |task, _| match task {
                 Task::Receive(receiving) => receive::cancel(receiving),
@@ -316,7 +332,9 @@ impl Engine {
                 Task::Pack(packing) => pack::cancel(packing),
                 Task::Count(counting) => count::cancel(counting),
                 Task::Return(returning) => returns::cancel(returning),
-                Task::Idle | Task::Lookup | Task::LotStatus(_) => refuse("Nothing to cancel"),
+                Task::Idle | Task::Lookup | Task::LotStatus(_) => {
+                    refuse(text!("Nothing to cancel"))
+                }
             }),
         }
     }
@@ -327,9 +345,11 @@ impl Engine {
         let ready = self.step(now, |task, ctx| match task {
             Task::Pack(packing) => {
                 pack::can_create(packing, ctx)?;
-                Ok(Outcome::reply(Feedback::ok("")))
+                Ok(Outcome::reply(Feedback::ok(text!(""))))
             }
-            _ => refuse("Start packing an order first, then create its carton"),
+            _ => refuse(text!(
+                "Start packing an order first, then create its carton"
+            )),
         });
         if ready.level == Level::Block {
             return ready;
@@ -340,7 +360,9 @@ impl Engine {
         };
         self.step(now, |task, ctx| match task {
             Task::Pack(packing) => pack::create(packing, ctx, serial),
-            _ => refuse("Start packing an order first, then create its carton"),
+            _ => refuse(text!(
+                "Start packing an order first, then create its carton"
+            )),
         })
     }
 
@@ -358,20 +380,23 @@ impl Engine {
 
     fn sign_out(&mut self) -> Feedback {
         let Some(operator) = self.operator.take() else {
-            return Feedback::block("Nobody is signed in");
+            return Feedback::block(text!("Nobody is signed in"));
         };
         self.task = Task::Idle;
         self.last_step.clear();
-        Feedback::ok(format!("{} signed out", operator.name))
+        Feedback::ok(text!("{name} signed out", name = operator.name))
     }
 
     fn leave(&mut self) -> Feedback {
         let Some(operator) = &self.operator else {
-            return Feedback::block("Nobody is signed in: scan your badge first");
+            return Feedback::block(text!("Nobody is signed in: scan your badge first"));
         };
         self.task = Task::Idle;
         self.last_step.clear();
-        Feedback::ok(format!("Choose a task: {}", operator.role.tasks()))
+        Feedback::ok(text!(
+            "Choose a task: {tasks}",
+            tasks = operator.role.tasks()
+        ))
     }
 
     /// Opens a task: like [`Engine::step`], and a successful start ends
@@ -396,7 +421,7 @@ impl Engine {
         handle: impl FnOnce(&mut Task, &Context<'_>) -> StepResult<Outcome>,
     ) -> Feedback {
         let Some(operator) = &self.operator else {
-            return Feedback::block("Nobody is signed in: scan your badge first");
+            return Feedback::block(text!("Nobody is signed in: scan your badge first"));
         };
         let before = self.task.clone();
         let ctx = Context {
@@ -424,10 +449,10 @@ impl Engine {
 
     fn undo(&mut self, reason: Option<&str>, now: DateTime<Utc>) -> Feedback {
         let Some(operator) = &self.operator else {
-            return Feedback::block("Nobody is signed in: scan your badge first");
+            return Feedback::block(text!("Nobody is signed in: scan your badge first"));
         };
         if self.last_step.is_empty() {
-            return Feedback::block("Nothing to undo in this task");
+            return Feedback::block(text!("Nothing to undo in this task"));
         }
         if let Some(why) = undo::refusal(&self.last_step) {
             return Feedback::block(why);
@@ -450,6 +475,9 @@ impl Engine {
 fn stop_feedback(stop: Stop) -> Feedback {
     match stop {
         Stop::Refused(feedback) => feedback,
-        Stop::Failed(e) => Feedback::block(format!("Nothing was recorded: {e}")),
+        Stop::Failed(e) => Feedback::block(text!(
+            "Nothing was recorded: {error}",
+            error = e.to_string()
+        )),
     }
 }

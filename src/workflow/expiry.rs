@@ -7,6 +7,8 @@ use super::engine::{Context, Outcome, StepResult};
 use super::feedback::Feedback;
 use super::item::{describe, expiry_phrase};
 use crate::journal::ExpiryAlert;
+use crate::text;
+use crate::text::Text;
 
 /// The horizon when the operator names none: a month.
 pub(super) const DEFAULT_DAYS: u32 = 30;
@@ -15,16 +17,21 @@ pub(super) const DEFAULT_DAYS: u32 = 30;
 pub(super) fn alerts(ctx: &Context<'_>, days: u32) -> StepResult<Outcome> {
     let alerts = ctx.journal.expiry_alerts(ctx.today, days)?;
     if alerts.is_empty() {
-        return Ok(Outcome::reply(Feedback::ok(format!(
-            "Nothing in stock expires within {days} days"
+        return Ok(Outcome::reply(Feedback::ok(text!(
+            "Nothing in stock expires within {days} days",
+            days
         ))));
     }
     let expired = alerts.iter().filter(|a| a.expired).count();
     let soon = alerts.len() - expired;
-    let message =
-        format!("{expired} lot(s) expired but still in stock, {soon} expiring within {days} days");
+    let message = text!(
+        "{expired} lot(s) expired but still in stock, {soon} expiring within {days} days",
+        expired,
+        soon,
+        days
+    );
     let mut feedback = if expired > 0 {
-        Feedback::ok(message).warn("Take expired stock out of the pick locations")
+        Feedback::ok(message).warn(text!("Take expired stock out of the pick locations"))
     } else {
         Feedback::ok(message)
     };
@@ -35,17 +42,17 @@ pub(super) fn alerts(ctx: &Context<'_>, days: u32) -> StepResult<Outcome> {
 }
 
 /// One lot: its expiry, what it is and where it is.
-fn alert_line(ctx: &Context<'_>, alert: &ExpiryAlert) -> StepResult<String> {
+fn alert_line(ctx: &Context<'_>, alert: &ExpiryAlert) -> StepResult<Text> {
     let (what, unit) = match ctx.journal.product(&alert.gtin)? {
         Some(product) => (
             describe(&product, alert.lot.as_deref()),
             format!(" {}", product.unit),
         ),
         None => (
-            format!(
-                "GTIN {} (not in the product list) lot {}",
-                alert.gtin,
-                alert.lot.as_deref().unwrap_or("-")
+            text!(
+                "GTIN {gtin} (not in the product list) lot {lot}",
+                gtin = &alert.gtin,
+                lot = alert.lot.as_deref().unwrap_or("-")
             ),
             String::new(),
         ),
@@ -55,9 +62,10 @@ fn alert_line(ctx: &Context<'_>, alert: &ExpiryAlert) -> StepResult<String> {
         .iter()
         .map(|(location, quantity)| format!("{location}: {quantity}{unit}"))
         .collect();
-    Ok(format!(
-        "{}: {what} at {}",
-        expiry_phrase(alert.expiry, ctx.today),
-        stock.join(", ")
+    Ok(text!(
+        "{expiry}: {what} at {stock}",
+        expiry = expiry_phrase(alert.expiry, ctx.today),
+        what,
+        stock = stock.join(", ")
     ))
 }

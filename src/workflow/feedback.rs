@@ -5,6 +5,8 @@
 use serde::Serialize;
 use uuid::Uuid;
 
+use crate::text::Text;
+
 /// How the answer should be shown: green, amber, red, or a question.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -45,9 +47,9 @@ pub struct Feedback {
     /// Green, amber, red or question.
     pub level: Level,
     /// One sentence the operator can act on.
-    pub message: String,
+    pub message: Text,
     /// Supporting lines: what was recorded, what is known about a lot.
-    pub details: Vec<String>,
+    pub details: Vec<Text>,
     /// The events recorded for this input, in order (empty unless recorded).
     pub events: Vec<Uuid>,
     /// What a prompt asks for (None unless the level is `Prompt`).
@@ -57,10 +59,10 @@ pub struct Feedback {
 
 impl Feedback {
     /// An answer of `level` with no details and no events.
-    pub fn new(level: Level, message: impl Into<String>) -> Feedback {
+    pub fn new(level: Level, message: Text) -> Feedback {
         Feedback {
             level,
-            message: message.into(),
+            message,
             details: Vec::new(),
             events: Vec::new(),
             ask: None,
@@ -68,17 +70,17 @@ impl Feedback {
     }
 
     /// Accepted.
-    pub fn ok(message: impl Into<String>) -> Feedback {
+    pub fn ok(message: Text) -> Feedback {
         Feedback::new(Level::Ok, message)
     }
 
     /// Refused; nothing recorded.
-    pub fn block(message: impl Into<String>) -> Feedback {
+    pub fn block(message: Text) -> Feedback {
         Feedback::new(Level::Block, message)
     }
 
     /// More input needed: `ask` says what.
-    pub fn prompt(ask: Ask, message: impl Into<String>) -> Feedback {
+    pub fn prompt(ask: Ask, message: Text) -> Feedback {
         Feedback {
             ask: Some(ask),
             ..Feedback::new(Level::Prompt, message)
@@ -86,18 +88,18 @@ impl Feedback {
     }
 
     /// The same answer with `line` appended to the details.
-    pub fn detail(mut self, line: impl Into<String>) -> Feedback {
-        self.details.push(line.into());
+    pub fn detail(mut self, line: Text) -> Feedback {
+        self.details.push(line);
         self
     }
 
     /// Raises the level to `Warn` (a block or prompt stays what it is) and
     /// adds `why` to the details.
-    pub fn warn(mut self, why: impl Into<String>) -> Feedback {
+    pub fn warn(mut self, why: Text) -> Feedback {
         if self.level == Level::Ok {
             self.level = Level::Warn;
         }
-        self.details.push(why.into());
+        self.details.push(why);
         self
     }
 }
@@ -105,20 +107,25 @@ impl Feedback {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text;
 
     #[test]
     fn warn_raises_ok_but_never_lowers_a_block() {
-        assert_eq!(Feedback::ok("x").warn("w").level, Level::Warn);
-        assert_eq!(Feedback::block("x").warn("w").level, Level::Block);
-        assert_eq!(Feedback::ok("x").warn("w").details, ["w"]);
+        let ok = || Feedback::ok(text!("x"));
+        assert_eq!(ok().warn(text!("w")).level, Level::Warn);
+        assert_eq!(
+            Feedback::block(text!("x")).warn(text!("w")).level,
+            Level::Block
+        );
+        assert_eq!(ok().warn(text!("w")).details, ["w"]);
     }
 
     #[test]
     fn serializes_levels_in_lowercase() {
-        let json = serde_json::to_value(Feedback::prompt(Ask::LotExpiry, "lot?")).unwrap();
+        let json = serde_json::to_value(Feedback::prompt(Ask::LotExpiry, text!("lot?"))).unwrap();
         assert_eq!(json["level"], "prompt");
         assert_eq!(json["ask"], "lot-expiry");
-        let json = serde_json::to_value(Feedback::ok("done")).unwrap();
+        let json = serde_json::to_value(Feedback::ok(text!("done"))).unwrap();
         assert!(json.get("ask").is_none(), "{json}");
         assert_eq!(json["events"], serde_json::json!([]));
     }

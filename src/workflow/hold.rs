@@ -8,7 +8,10 @@ use super::engine::{Context, Outcome, StepResult, Task, refuse};
 use super::feedback::Feedback;
 use super::item::{Scanned, identify};
 use super::signin::Role;
+use super::words;
 use crate::journal::{EventBody, EventKind, LotState, LotStatus};
+use crate::text;
+use crate::text::Text;
 
 /// Which way the lot's status goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,10 +24,10 @@ pub(super) enum Change {
 
 impl Change {
     /// The verb shown to the supervisor.
-    const fn verb(self) -> &'static str {
+    fn verb(self) -> Text {
         match self {
-            Change::Hold => "Hold",
-            Change::Release => "Release",
+            Change::Hold => text!("hold"),
+            Change::Release => text!("release"),
         }
     }
 }
@@ -50,26 +53,23 @@ pub(super) fn start(
     reason: &str,
 ) -> StepResult<Outcome> {
     if ctx.role != Role::Supervisor {
-        return refuse(format!(
-            "Only a supervisor may {} a lot: ask a supervisor to sign in",
-            change.verb().to_lowercase()
+        return refuse(text!(
+            "Only a supervisor may {verb} a lot: ask a supervisor to sign in",
+            verb = change.verb()
         ));
     }
     let reason = reason.trim();
     if reason.is_empty() {
-        return refuse(format!(
-            "Give a reason to {} lots",
-            change.verb().to_lowercase()
-        ));
+        return refuse(text!("Give a reason to {verb} lots", verb = change.verb()));
     }
     *task = Task::LotStatus(StatusTask {
         change,
         reason: reason.to_owned(),
     });
-    Ok(Outcome::reply(Feedback::ok(format!(
-        "{} lots ({reason}): scan each lot's label",
-        change.verb()
-    ))))
+    Ok(Outcome::reply(Feedback::ok(match change {
+        Change::Hold => text!("Hold lots ({reason}): scan each lot's label", reason),
+        Change::Release => text!("Release lots ({reason}): scan each lot's label", reason),
+    })))
 }
 
 /// Holds or releases the scanned lot.
@@ -82,37 +82,34 @@ pub(super) fn scan(
     let what = item.describe();
     item.require_lot()?;
     let Some(lot) = item.lot.clone() else {
-        return refuse(format!(
-            "{what} is not lot-tracked: there is no lot to hold or release"
+        return refuse(text!(
+            "{what} is not lot-tracked: there is no lot to hold or release",
+            what
         ));
     };
     let gtin = &item.product.gtin;
     let status = ctx.journal.lot_status(gtin, Some(&lot))?;
-    let by = |s: &LotStatus| {
-        format!(
-            "by {}: {}",
-            s.issued_by,
-            s.reason.as_deref().unwrap_or("no reason given")
-        )
-    };
+    let by = |s: &LotStatus| words::issued_by(&s.issued_by, s.reason.as_deref());
     match (task.change, status.as_ref().map(|s| (s.state, s))) {
         (Change::Release, Some((LotState::Recalled, s))) => {
-            return refuse(format!(
-                "{what} is recalled ({}): a local release never lifts a recall; keep it in quarantine until the office lifts the recall",
-                by(s)
+            return refuse(text!(
+                "{what} is recalled ({by}): a local release never lifts a recall; keep it in quarantine until the office lifts the recall",
+                what,
+                by = by(s)
             ));
         }
         (Change::Hold, Some((LotState::Recalled, s))) => {
-            return refuse(format!(
-                "{what} is already recalled ({}): it stays blocked; keep it in quarantine",
-                by(s)
+            return refuse(text!(
+                "{what} is already recalled ({by}): it stays blocked; keep it in quarantine",
+                what,
+                by = by(s)
             ));
         }
         (Change::Hold, Some((LotState::Held, s))) => {
-            return refuse(format!("{what} is already on hold ({})", by(s)));
+            return refuse(text!("{what} is already on hold ({by})", what, by = by(s)));
         }
         (Change::Release, None | Some((LotState::Released, _))) => {
-            return refuse(format!("{what} is not on hold: nothing to release"));
+            return refuse(text!("{what} is not on hold: nothing to release", what));
         }
         _ => {}
     }
@@ -132,17 +129,22 @@ pub(super) fn scan(
     body.quantity = stock.iter().map(|(_, quantity)| quantity).sum();
     body.reason = Some(task.reason.clone());
     let mut feedback = Feedback::ok(match task.change {
-        Change::Hold => format!("Held {what}: {}", task.reason),
-        Change::Release => format!("Released {what}: it may be used again"),
+        Change::Hold => text!("Held {what}: {reason}", what, reason = &task.reason),
+        Change::Release => text!("Released {what}: it may be used again", what),
     });
     if stock.is_empty() {
-        feedback = feedback.detail("No stock on hand");
+        feedback = feedback.detail(text!("No stock on hand"));
     }
     for (location, quantity) in &stock {
-        feedback = feedback.detail(format!("At {location}: {quantity} {}", item.product.unit));
+        feedback = feedback.detail(text!(
+            "At {location}: {quantity} {unit}",
+            location,
+            quantity = *quantity,
+            unit = &item.product.unit
+        ));
     }
     if task.change == Change::Hold {
-        feedback = feedback.detail("It may not be picked until a supervisor releases it");
+        feedback = feedback.detail(text!("It may not be picked until a supervisor releases it"));
     }
     Ok(Outcome::record(feedback, vec![body]))
 }

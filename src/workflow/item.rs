@@ -7,6 +7,8 @@ use super::engine::{Context, Outcome, StepResult, refuse};
 use super::feedback::Feedback;
 use crate::journal::{Location, Product};
 use crate::scan::{Scan, ScanKind};
+use crate::text;
+use crate::text::Text;
 
 /// One decoded scan together with the data as the scanner sent it.
 #[derive(Debug, Clone)]
@@ -55,7 +57,7 @@ pub struct Item {
 
 impl Item {
     /// How the operator sees the item: description and lot.
-    pub fn describe(&self) -> String {
+    pub fn describe(&self) -> Text {
         describe(&self.product, self.lot.as_deref())
     }
 
@@ -63,9 +65,9 @@ impl Item {
     /// status and history are per lot, so the lot must be known.
     pub fn require_lot(&self) -> StepResult<()> {
         if self.product.lot_tracked && self.lot.is_none() {
-            return refuse(format!(
-                "The label of {} has no lot number: scan the label that shows the lot",
-                self.describe()
+            return refuse(text!(
+                "The label of {what} has no lot number: scan the label that shows the lot",
+                what = self.describe()
             ));
         }
         Ok(())
@@ -73,21 +75,22 @@ impl Item {
 }
 
 /// `description (GTIN)` plus ` lot L` when there is a lot.
-pub fn describe(product: &Product, lot: Option<&str>) -> String {
+pub fn describe(product: &Product, lot: Option<&str>) -> Text {
+    let (description, gtin) = (&product.description, &product.gtin);
     match lot {
-        Some(lot) => format!("{} ({}) lot {lot}", product.description, product.gtin),
-        None => format!("{} ({})", product.description, product.gtin),
+        Some(lot) => text!("{description} ({gtin}) lot {lot}", description, gtin, lot),
+        None => text!("{description} ({gtin})", description, gtin),
     }
 }
 
 /// How an expiry reads on screen relative to `today`: `expired D (N days
 /// ago)` or `expires D (N days left)`.
-pub fn expiry_phrase(expiry: NaiveDate, today: NaiveDate) -> String {
+pub fn expiry_phrase(expiry: NaiveDate, today: NaiveDate) -> Text {
     let left = (expiry - today).num_days();
     if left < 0 {
-        format!("expired {expiry} ({} days ago)", -left)
+        text!("expired {expiry} ({days} days ago)", expiry, days = -left)
     } else {
-        format!("expires {expiry} ({left} days left)")
+        text!("expires {expiry} ({left} days left)", expiry, left)
     }
 }
 
@@ -95,11 +98,15 @@ pub fn expiry_phrase(expiry: NaiveDate, today: NaiveDate) -> String {
 /// whose label has no count of its own.
 pub fn keep_keyed(slot: &mut Option<i64>, quantity: i64) -> StepResult<Outcome> {
     if quantity <= 0 {
-        return refuse(format!("The quantity must be at least 1, not {quantity}"));
+        return refuse(text!(
+            "The quantity must be at least 1, not {quantity}",
+            quantity
+        ));
     }
     *slot = Some(quantity);
-    Ok(Outcome::reply(Feedback::ok(format!(
-        "Quantity {quantity}: scan the item"
+    Ok(Outcome::reply(Feedback::ok(text!(
+        "Quantity {quantity}: scan the item",
+        quantity
     ))))
 }
 
@@ -109,8 +116,9 @@ pub fn locate(ctx: &Context<'_>, scanned: &Scanned<'_>) -> StepResult<Location> 
     let label = scanned.location_key();
     match ctx.journal.location_by_scan(label)? {
         Some(location) => Ok(location),
-        None => refuse(format!(
-            "Location {label:?} is not known: scan a location label"
+        None => refuse(text!(
+            "Location \"{label}\" is not known: scan a location label",
+            label
         )),
     }
 }
@@ -120,20 +128,22 @@ pub fn locate(ctx: &Context<'_>, scanned: &Scanned<'_>) -> StepResult<Location> 
 pub fn identify(ctx: &Context<'_>, scanned: &Scanned<'_>) -> StepResult<Item> {
     let identity = &scanned.scan.identity;
     let Some(gtin) = identity.gtin.as_deref() else {
-        return refuse(format!(
-            "{:?} is not a product barcode: scan the product label",
-            scanned.label()
+        return refuse(text!(
+            "\"{label}\" is not a product barcode: scan the product label",
+            label = scanned.label()
         ));
     };
     let Some(product) = ctx.journal.product(gtin)? else {
-        return refuse(format!(
-            "Unknown product GTIN {gtin}: it is not in the product list; set it aside and tell the office"
+        return refuse(text!(
+            "Unknown product GTIN {gtin}: it is not in the product list; set it aside and tell the office",
+            gtin
         ));
     };
     let count = identity
         .quantity
         .map(|n| {
-            i64::try_from(n).or_else(|_| refuse(format!("The count {n} on the label is too large")))
+            i64::try_from(n)
+                .or_else(|_| refuse(text!("The count {n} on the label is too large", n)))
         })
         .transpose()?;
     Ok(Item {

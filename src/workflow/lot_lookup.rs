@@ -5,7 +5,10 @@
 use super::engine::{Context, Outcome, StepResult, refuse};
 use super::feedback::Feedback;
 use super::item::{Scanned, expiry_phrase, identify};
-use crate::journal::{Event, EventKind};
+use super::words;
+use crate::journal::{Event, EventKind, LotState};
+use crate::text;
+use crate::text::Text;
 
 /// How many of the lot's latest events the answer lists.
 const RECENT_EVENTS: usize = 5;
@@ -18,34 +21,44 @@ pub(super) fn scan(ctx: &Context<'_>, scanned: &Scanned<'_>) -> StepResult<Outco
         .journal
         .lot_lookup(&item.product.gtin, item.lot.as_deref())?
     else {
-        return refuse(format!(
-            "{} has never been recorded on this terminal",
-            item.describe()
+        return refuse(text!(
+            "{what} has never been recorded on this terminal",
+            what = item.describe()
         ));
     };
-    let status = report
-        .status
-        .as_ref()
-        .map_or("released", |s| s.state.as_str());
-    let expiry = report.expiry.map_or_else(
-        || "no expiry date".to_owned(),
-        |d| expiry_phrase(d, ctx.today),
+    let status = words::lot_state(
+        report
+            .status
+            .as_ref()
+            .map_or(LotState::Released, |s| s.state),
     );
-    let mut feedback = Feedback::ok(format!("{}: {status}, {expiry}", item.describe()));
+    let expiry = report
+        .expiry
+        .map_or_else(|| text!("no expiry date"), |d| expiry_phrase(d, ctx.today));
+    let mut feedback = Feedback::ok(text!(
+        "{what}: {status}, {expiry}",
+        what = item.describe(),
+        status,
+        expiry
+    ));
     if let Some(s) = &report.status {
-        feedback = feedback.detail(format!(
-            "Status {} by {}: {}",
-            s.state.as_str(),
-            s.issued_by,
-            s.reason.as_deref().unwrap_or("no reason given")
+        feedback = feedback.detail(text!(
+            "Status {status} {by}",
+            status = words::lot_state(s.state),
+            by = words::issued_by(&s.issued_by, s.reason.as_deref())
         ));
     }
     let unit = &item.product.unit;
     if report.stock.is_empty() {
-        feedback = feedback.detail("No stock on hand");
+        feedback = feedback.detail(text!("No stock on hand"));
     }
     for (location, quantity) in &report.stock {
-        feedback = feedback.detail(format!("At {location}: {quantity} {unit}"));
+        feedback = feedback.detail(text!(
+            "At {location}: {quantity} {unit}",
+            location,
+            quantity = *quantity,
+            unit
+        ));
     }
     for line in shipped(ctx, &report.events, unit)? {
         feedback = feedback.detail(line);
@@ -59,7 +72,7 @@ pub(super) fn scan(ctx: &Context<'_>, scanned: &Scanned<'_>) -> StepResult<Outco
 
 /// "Shipped N to customer on order in carton" per customer, order and
 /// carton, from the lot's shipping events that no correction voided.
-fn shipped(ctx: &Context<'_>, events: &[Event], unit: &str) -> StepResult<Vec<String>> {
+fn shipped(ctx: &Context<'_>, events: &[Event], unit: &str) -> StepResult<Vec<Text>> {
     let voided: Vec<_> = events.iter().filter_map(|e| e.body.correction_of).collect();
     let mut totals: Vec<((&str, &str, &str), i64)> = Vec::new();
     for event in events {
@@ -86,33 +99,44 @@ fn shipped(ctx: &Context<'_>, events: &[Event], unit: &str) -> StepResult<Vec<St
             Some(c) => format!("{} ({customer})", c.name),
             None => customer.to_owned(),
         };
-        lines.push(format!(
-            "Shipped {quantity} {unit} to {name} on {order} in carton {sscc}"
+        lines.push(text!(
+            "Shipped {quantity} {unit} to {name} on {order} in carton {sscc}",
+            quantity,
+            unit,
+            name,
+            order,
+            sscc
         ));
     }
     Ok(lines)
 }
 
 /// One event as a line of history: when, what, how much, where, who.
-fn history_line(event: &Event) -> String {
+fn history_line(event: &Event) -> Text {
     let b = &event.body;
-    let mut line = format!(
-        "#{} {} {} {} {}",
-        event.seq,
-        event.recorded_at.format("%Y-%m-%d %H:%M"),
-        b.kind,
-        b.quantity,
-        b.unit
-    );
-    if let Some(from) = &b.from_location {
-        line.push_str(&format!(" from {from}"));
-    }
-    if let Some(to) = &b.to_location {
-        line.push_str(&format!(" to {to}"));
-    }
-    if b.correction_of.is_some() {
-        line.push_str(" (correction)");
-    }
-    line.push_str(&format!(" by {}", b.operator));
-    line
+    let from = b
+        .from_location
+        .as_ref()
+        .map_or_else(|| text!(""), |location| text!(" from {location}", location));
+    let to = b
+        .to_location
+        .as_ref()
+        .map_or_else(|| text!(""), |location| text!(" to {location}", location));
+    let correction = if b.correction_of.is_some() {
+        text!(" (correction)")
+    } else {
+        text!("")
+    };
+    text!(
+        "#{seq} {at} {kind} {quantity} {unit}{from}{to}{correction} by {operator}",
+        seq = event.seq,
+        at = event.recorded_at.format("%Y-%m-%d %H:%M").to_string(),
+        kind = words::event_kind(b.kind),
+        quantity = b.quantity,
+        unit = &b.unit,
+        from,
+        to,
+        correction,
+        operator = &b.operator
+    )
 }

@@ -6,25 +6,31 @@
 use chrono::NaiveDate;
 
 use crate::scan::gs1::is_cset82;
+use crate::text;
+use crate::text::Text;
 
 /// The longest lot number AI 10 allows.
 pub const MAX_LOT_LEN: usize = 20;
 
 /// Checks a lot number entered by hand (or produced by a lot pattern).
-/// The error is a sentence for the operator.
-pub fn validate_lot(lot: &str) -> Result<(), String> {
+/// The error is a phrase for the operator.
+pub fn validate_lot(lot: &str) -> Result<(), Text> {
     if lot.is_empty() {
-        return Err("the lot number is empty".into());
+        return Err(text!("the lot number is empty"));
     }
     if let Some(ch) = lot.chars().find(|&c| !u8::try_from(c).is_ok_and(is_cset82)) {
-        return Err(format!(
-            "lot {lot:?}: the character {ch:?} cannot be used in a GS1 lot number (CSET 82)"
+        return Err(text!(
+            "lot \"{lot}\": the character '{character}' cannot be used in a GS1 lot number (CSET 82)",
+            lot,
+            character = ch.to_string()
         ));
     }
     if lot.len() > MAX_LOT_LEN {
-        return Err(format!(
-            "lot {lot:?} is {} characters long; a GS1 lot number has at most {MAX_LOT_LEN}",
-            lot.len()
+        return Err(text!(
+            "lot \"{lot}\" is {length} characters long; a GS1 lot number has at most {max}",
+            lot,
+            length = lot.len(),
+            max = MAX_LOT_LEN
         ));
     }
     Ok(())
@@ -32,17 +38,17 @@ pub fn validate_lot(lot: &str) -> Result<(), String> {
 
 /// Reads an expiry date entered by hand as `YYYY-MM-DD`; the date must
 /// exist (no 31 April, no 29 February outside leap years).
-pub fn parse_expiry(text: &str) -> Result<NaiveDate, String> {
-    let shaped = text.len() == 10
-        && text.bytes().enumerate().all(|(i, b)| match i {
+pub fn parse_expiry(typed: &str) -> Result<NaiveDate, Text> {
+    let shaped = typed.len() == 10
+        && typed.bytes().enumerate().all(|(i, b)| match i {
             4 | 7 => b == b'-',
             _ => b.is_ascii_digit(),
         });
     if !shaped {
-        return Err(format!("expiry {text:?} is not written YYYY-MM-DD"));
+        return Err(text!("expiry \"{typed}\" is not written YYYY-MM-DD", typed));
     }
-    NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .map_err(|_| format!("expiry {text:?} is not a real calendar date"))
+    NaiveDate::parse_from_str(typed, "%Y-%m-%d")
+        .map_err(|_| text!("expiry \"{typed}\" is not a real calendar date", typed))
 }
 
 #[cfg(test)]

@@ -42,6 +42,7 @@ mod ship;
 pub mod signin;
 mod tag_burst;
 mod undo;
+mod words;
 pub mod worker;
 
 #[cfg(test)]

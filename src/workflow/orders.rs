@@ -6,6 +6,8 @@
 use super::engine::{Context, Outcome, StepResult};
 use super::feedback::Feedback;
 use crate::journal::{Journal, OrderLineProgress, Result};
+use crate::text;
+use crate::text::Text;
 
 /// Where an open order stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,12 +24,12 @@ pub enum OrderStep {
 
 impl OrderStep {
     /// The step as the list shows it.
-    pub const fn as_str(self) -> &'static str {
+    pub fn title(self) -> Text {
         match self {
-            OrderStep::NotStarted => "not started",
-            OrderStep::Picking => "picking",
-            OrderStep::ReadyToPack => "ready to pack",
-            OrderStep::ReadyToShip => "ready to ship",
+            OrderStep::NotStarted => text!("not started"),
+            OrderStep::Picking => text!("picking"),
+            OrderStep::ReadyToPack => text!("ready to pack"),
+            OrderStep::ReadyToShip => text!("ready to ship"),
         }
     }
 }
@@ -105,21 +107,21 @@ pub fn open_orders(journal: &Journal) -> Result<Vec<OpenOrder>> {
 pub(super) fn list(ctx: &Context<'_>) -> StepResult<Outcome> {
     let orders = open_orders(ctx.journal)?;
     let feedback = if orders.is_empty() {
-        Feedback::ok("No open sales orders")
+        Feedback::ok(text!("No open sales orders"))
     } else {
-        Feedback::ok(format!("{} open sales order(s)", orders.len()))
+        Feedback::ok(text!("{count} open sales order(s)", count = orders.len()))
     };
     let lines = orders.iter().map(|o| {
-        format!(
-            "{} {}: {} — {} line(s), picked {}/{}, packed {}, shipped {}",
-            o.number,
-            o.customer,
-            o.step.as_str(),
-            o.lines,
-            o.picked,
-            o.ordered,
-            o.packed,
-            o.shipped
+        text!(
+            "{order} {customer}: {step} — {lines} line(s), picked {picked}/{ordered}, packed {packed}, shipped {shipped}",
+            order = &o.number,
+            customer = &o.customer,
+            step = o.step.title(),
+            lines = o.lines,
+            picked = o.picked,
+            ordered = o.ordered,
+            packed = o.packed,
+            shipped = o.shipped
         )
     });
     Ok(Outcome::reply(lines.fold(feedback, Feedback::detail)))

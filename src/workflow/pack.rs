@@ -9,11 +9,14 @@
 
 use chrono::NaiveDate;
 
+use super::carton_numbering::NumberingError;
 use super::engine::{Context, Outcome, StepResult, Task, refuse};
 use super::feedback::Feedback;
 use super::item::{Scanned, describe, identify, keep_keyed};
-use super::outbound_rules;
+use super::outbound_rules::{self, lot_or_none};
 use crate::journal::{EventBody, EventKind, OrderLot, Product, SalesOrder};
+use crate::text;
+use crate::text::Text;
 
 /// An open packing task.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,18 +60,18 @@ impl PackTask {
 /// Opens packing for `order`, which must have picked goods not yet packed.
 pub(super) fn start(task: &mut Task, ctx: &Context<'_>, order: &str) -> StepResult<Outcome> {
     let Some(order) = ctx.journal.sales_order(order)? else {
-        return refuse(format!("Order {order} is not in the sales order list"));
+        return refuse(text!("Order {order} is not in the sales order list", order));
     };
     let lots = ctx.journal.sales_order_lots(&order.number)?;
     if !lots.iter().any(|l| l.picked > l.packed) {
-        return refuse(format!(
-            "Nothing picked for order {} is waiting to be packed",
-            order.number
+        return refuse(text!(
+            "Nothing picked for order {order} is waiting to be packed",
+            order = &order.number
         ));
     }
-    let mut feedback = Feedback::ok(format!(
-        "Packing order {}: scan a carton label or create a carton",
-        order.number
+    let mut feedback = Feedback::ok(text!(
+        "Packing order {order}: scan a carton label or create a carton",
+        order = &order.number
     ));
     for line in to_pack(ctx, &lots, None)? {
         feedback = feedback.detail(line);
@@ -91,22 +94,29 @@ pub(super) fn scan(
     let identity = &scanned.scan.identity;
     if identity.gtin.is_none() {
         let Some(sscc) = identity.sscc.clone() else {
-            return refuse(format!(
-                "{:?} is neither a carton label (SSCC) nor a product label",
-                scanned.label()
+            return refuse(text!(
+                "\"{label}\" is neither a carton label (SSCC) nor a product label",
+                label = scanned.label()
             ));
         };
         return open(task, ctx, sscc);
     }
     if task.carton.is_none() {
-        return refuse("Scan a carton label or create a carton first, then the items");
+        return refuse(text!(
+            "Scan a carton label or create a carton first, then the items"
+        ));
     }
     let item = identify(ctx, scanned)?;
     item.require_lot()?;
     // The lot rules first: a recalled lot is named as recalled even when it
     // was never picked for this order.
-    let expiry =
-        outbound_rules::check(ctx, &item.product, item.lot.as_deref(), item.expiry, "pack")?;
+    let expiry = outbound_rules::check(
+        ctx,
+        &item.product,
+        item.lot.as_deref(),
+        item.expiry,
+        text!("pack"),
+    )?;
     let what = item.describe();
     let order = &task.order.number;
     let lots = ctx.journal.sales_order_lots(order)?;
@@ -115,37 +125,47 @@ pub(super) fn scan(
         .filter(|l| l.gtin == item.product.gtin && l.picked > 0)
         .collect();
     if product_lots.is_empty() {
-        return refuse(format!(
-            "Wrong item: {} was not picked for order {order}; take it out",
-            describe(&item.product, None)
+        return refuse(text!(
+            "Wrong item: {what} was not picked for order {order}; take it out",
+            what = describe(&item.product, None),
+            order
         ));
     }
     let Some(picked) = product_lots.iter().find(|l| l.lot == item.lot) else {
-        let picked: Vec<&str> = product_lots
-            .iter()
-            .map(|l| l.lot.as_deref().unwrap_or("(no lot)"))
-            .collect();
-        return refuse(format!(
-            "Wrong lot: {what} was not picked for order {order} (picked: {}); take it out",
-            picked.join(", ")
+        let picked = text::list(product_lots.iter().map(|l| lot_or_none(l.lot.as_deref())))
+            .unwrap_or_else(|| "".into());
+        return refuse(text!(
+            "Wrong lot: {what} was not picked for order {order} (picked: {lots}); take it out",
+            what,
+            order,
+            lots = picked
         ));
     };
     let quantity = item.count.or(task.keyed).unwrap_or(1);
     let left =
         picked.picked - picked.packed - task.in_carton(&item.product.gtin, item.lot.as_deref());
     if quantity > left {
-        return refuse(format!(
-            "Extra: only {left} more of {what} were picked for order {order}, not {quantity}; take the extra out"
+        return refuse(text!(
+            "Extra: only {left} more of {what} were picked for order {order}, not {quantity}; take the extra out",
+            left,
+            what,
+            order,
+            quantity
         ));
     }
     let expiry = expiry.or(picked.expiry);
     task.keyed = None;
     let Some(carton) = task.carton.as_mut() else {
-        return refuse("Scan a carton label or create a carton first, then the items");
+        return refuse(text!(
+            "Scan a carton label or create a carton first, then the items"
+        ));
     };
-    let feedback = Feedback::ok(format!(
-        "Into carton {}: {quantity} {} of {what}",
-        carton.sscc, item.product.unit
+    let feedback = Feedback::ok(text!(
+        "Into carton {sscc}: {quantity} {unit} of {what}",
+        sscc = &carton.sscc,
+        quantity,
+        unit = &item.product.unit,
+        what
     ));
     match carton
         .lines
@@ -167,17 +187,21 @@ pub(super) fn scan(
 /// holds goods is closed for good.
 pub(super) fn open(task: &mut PackTask, ctx: &Context<'_>, sscc: String) -> StepResult<Outcome> {
     if let Some(open) = &task.carton {
-        return refuse(format!(
-            "Carton {} is open: close it before starting another",
-            open.sscc
+        return refuse(text!(
+            "Carton {sscc} is open: close it before starting another",
+            sscc = &open.sscc
         ));
     }
     if ctx.journal.sscc_known(&sscc)? {
-        return refuse(format!(
-            "SSCC {sscc} is already in use: take a new carton label"
+        return refuse(text!(
+            "SSCC {sscc} is already in use: take a new carton label",
+            sscc = &sscc
         ));
     }
-    let feedback = Feedback::ok(format!("Carton {sscc} open: scan the items into it"));
+    let feedback = Feedback::ok(text!(
+        "Carton {sscc} open: scan the items into it",
+        sscc = &sscc
+    ));
     task.carton = Some(Carton {
         sscc,
         lines: Vec::new(),
@@ -189,14 +213,14 @@ pub(super) fn open(task: &mut PackTask, ctx: &Context<'_>, sscc: String) -> Step
 /// serial is taken for it.
 pub(super) fn can_create(task: &PackTask, ctx: &Context<'_>) -> StepResult<()> {
     if ctx.settings.carton_numbering.is_none() {
-        return refuse(
-            "This station has no carton numbering set up ([workflow.cartons] in lotline.toml): scan a carton label",
-        );
+        return refuse(text!(
+            "This station has no carton numbering set up ([workflow.cartons] in lotline.toml): scan a carton label"
+        ));
     }
     if let Some(open) = &task.carton {
-        return refuse(format!(
-            "Carton {} is open: close it before starting another",
-            open.sscc
+        return refuse(text!(
+            "Carton {sscc} is open: close it before starting another",
+            sscc = &open.sscc
         ));
     }
     Ok(())
@@ -206,16 +230,25 @@ pub(super) fn can_create(task: &PackTask, ctx: &Context<'_>) -> StepResult<()> {
 pub(super) fn create(task: &mut PackTask, ctx: &Context<'_>, serial: u64) -> StepResult<Outcome> {
     can_create(task, ctx)?;
     let Some(numbering) = &ctx.settings.carton_numbering else {
-        return refuse("This station has no carton numbering set up");
+        return refuse(text!("This station has no carton numbering set up"));
     };
     let sscc = match numbering.sscc(serial) {
         Ok(sscc) => sscc,
-        Err(e) => return refuse(e.to_string()),
+        Err(NumberingError::Exhausted { serial, digits }) => {
+            return refuse(text!(
+                "carton serial {serial} does not fit in {digits} digits: this station's SSCC range is used up; give it a new station number",
+                serial,
+                digits
+            ));
+        }
+        // A setting error, caught when the settings were loaded.
+        Err(e) => return refuse(text!("{error}", error = e.to_string())),
     };
     let feedback = open(task, ctx, sscc.clone())?.feedback;
-    Ok(Outcome::reply(
-        feedback.detail(format!("Write or print the label: (00){sscc}")),
-    ))
+    Ok(Outcome::reply(feedback.detail(text!(
+        "Write or print the label: (00){sscc}",
+        sscc
+    ))))
 }
 
 /// Takes the quantity typed on the keypad for the next item scan.
@@ -227,14 +260,14 @@ pub(super) fn key_quantity(task: &mut PackTask, quantity: i64) -> StepResult<Out
 /// what of the order is still to pack.
 pub(super) fn close(task: &mut PackTask, ctx: &Context<'_>) -> StepResult<Outcome> {
     let Some(carton) = task.carton.take() else {
-        return refuse("No carton is open");
+        return refuse(text!("No carton is open"));
     };
     if carton.lines.is_empty() {
         task.carton = Some(carton);
-        return refuse("The carton is empty: scan items into it, or cancel");
+        return refuse(text!("The carton is empty: scan items into it, or cancel"));
     }
     let mut records = Vec::with_capacity(carton.lines.len());
-    let mut feedback = Feedback::ok(format!("Carton {} closed", carton.sscc));
+    let mut feedback = Feedback::ok(text!("Carton {sscc} closed", sscc = &carton.sscc));
     for line in &carton.lines {
         let mut body = EventBody::new(ctx.operator, EventKind::Packing);
         body.gtin = Some(line.product.gtin.clone());
@@ -244,20 +277,20 @@ pub(super) fn close(task: &mut PackTask, ctx: &Context<'_>) -> StepResult<Outcom
         body.quantity = line.quantity;
         body.sscc = Some(carton.sscc.clone());
         body.sales_order = Some(task.order.number.clone());
-        feedback = feedback.detail(format!(
-            "{} {} of {}",
-            line.quantity,
-            line.product.unit,
-            describe(&line.product, line.lot.as_deref())
+        feedback = feedback.detail(text!(
+            "{quantity} {unit} of {what}",
+            quantity = line.quantity,
+            unit = &line.product.unit,
+            what = describe(&line.product, line.lot.as_deref())
         ));
         records.push(body);
     }
     let lots = ctx.journal.sales_order_lots(&task.order.number)?;
     let still = to_pack(ctx, &lots, Some(&carton))?;
     feedback = if still.is_empty() {
-        feedback.detail(format!(
-            "Everything picked for order {} is packed: ship it",
-            task.order.number
+        feedback.detail(text!(
+            "Everything picked for order {order} is packed: ship it",
+            order = &task.order.number
         ))
     } else {
         still.into_iter().fold(feedback, Feedback::detail)
@@ -268,12 +301,12 @@ pub(super) fn close(task: &mut PackTask, ctx: &Context<'_>) -> StepResult<Outcom
 /// Drops the open carton's contents; nothing was recorded for them.
 pub(super) fn cancel(task: &mut PackTask) -> StepResult<Outcome> {
     match task.carton.take() {
-        Some(carton) => Ok(Outcome::reply(Feedback::ok(format!(
-            "Carton {} abandoned: take its {} line(s) out; nothing was packed",
-            carton.sscc,
-            carton.lines.len()
+        Some(carton) => Ok(Outcome::reply(Feedback::ok(text!(
+            "Carton {sscc} abandoned: take its {count} line(s) out; nothing was packed",
+            sscc = carton.sscc,
+            count = carton.lines.len()
         )))),
-        None => refuse("Nothing to cancel: no carton is open"),
+        None => refuse(text!("Nothing to cancel: no carton is open")),
     }
 }
 
@@ -298,7 +331,7 @@ fn to_pack(
     ctx: &Context<'_>,
     lots: &[OrderLot],
     closing: Option<&Carton>,
-) -> StepResult<Vec<String>> {
+) -> StepResult<Vec<Text>> {
     let mut lines = Vec::new();
     for lot in lots {
         let closing_qty: i64 = closing.map_or(0, |c| {
@@ -314,13 +347,13 @@ fn to_pack(
         }
         let name = match ctx.journal.product(&lot.gtin)? {
             Some(product) => describe(&product, lot.lot.as_deref()),
-            None => format!(
-                "GTIN {} lot {}",
-                lot.gtin,
-                lot.lot.as_deref().unwrap_or("-")
+            None => text!(
+                "GTIN {gtin} lot {lot}",
+                gtin = &lot.gtin,
+                lot = lot.lot.as_deref().unwrap_or("-")
             ),
         };
-        lines.push(format!("To pack: {left} of {name}"));
+        lines.push(text!("To pack: {left} of {what}", left, what = name));
     }
     Ok(lines)
 }

@@ -11,11 +11,13 @@
 use super::engine::{Context, Outcome, StepResult, Task, refuse};
 use super::feedback::{Ask, Feedback};
 use super::item::{Item, Scanned, describe, identify, keep_keyed, locate};
-use super::outbound_rules;
+use super::outbound_rules::{self, lot_or_none};
 use crate::journal::{
     EventBody, EventKind, FefoCandidate, Location, LocationKind, OrderLineProgress, Product,
     SalesOrder,
 };
+use crate::text;
+use crate::text::{Arg, Text};
 
 /// An open picking task.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,18 +36,18 @@ pub(super) struct PickTask {
 struct Pending {
     body: EventBody,
     /// How the operator sees the scanned item.
-    what: String,
-    /// The first-to-expire lot that was not taken.
-    expected: String,
+    what: Text,
+    /// The first-to-expire lot that was not taken (or "(no lot)").
+    expected: Arg,
 }
 
 /// Opens picking for `order` and suggests the first pick.
 pub(super) fn start(task: &mut Task, ctx: &Context<'_>, order: &str) -> StepResult<Outcome> {
     let Some(order) = ctx.journal.sales_order(order)? else {
-        return refuse(format!("Order {order} is not in the sales order list"));
+        return refuse(text!("Order {order} is not in the sales order list", order));
     };
-    let feedback =
-        Feedback::ok(format!("Picking order {}", order.number)).detail(next_pick(ctx, &order)?);
+    let feedback = Feedback::ok(text!("Picking order {order}", order = &order.number))
+        .detail(next_pick(ctx, &order)?);
     *task = Task::Pick(Box::new(PickTask {
         order,
         at: None,
@@ -63,25 +65,28 @@ pub(super) fn scan(
     scanned: &Scanned<'_>,
 ) -> StepResult<Outcome> {
     if let Some(pending) = &task.pending {
-        return refuse(format!(
-            "First give a reason code for not picking lot {}, or cancel",
-            pending.expected
+        return refuse(text!(
+            "First give a reason code for not picking lot {lot}, or cancel",
+            lot = pending.expected.clone()
         ));
     }
     if scanned.scan.identity.gtin.is_none() {
         let location = locate(ctx, scanned)?;
-        let feedback = Feedback::ok(format!("At {}: scan the item", location.code));
+        let feedback = Feedback::ok(text!(
+            "At {location}: scan the item",
+            location = &location.code
+        ));
         task.at = Some(location);
         return Ok(Outcome::reply(feedback));
     }
     let Some(at) = &task.at else {
-        return refuse("Scan the location first, then the item");
+        return refuse(text!("Scan the location first, then the item"));
     };
     let item = identify(ctx, scanned)?;
     let body = checked_pick(task, ctx, at, &item)?;
     task.keyed = None;
     let expected = match first_to_pick(ctx, &item.product, Some(&at.code))? {
-        Some(first) if first.lot != item.lot => first.lot.unwrap_or_else(|| "(no lot)".into()),
+        Some(first) if first.lot != item.lot => lot_or_none(first.lot.as_deref()),
         _ => {
             let feedback = Feedback::ok(picked(&body, &item.describe()));
             return Ok(Outcome::record(feedback, vec![body]));
@@ -89,9 +94,10 @@ pub(super) fn scan(
     };
     let feedback = Feedback::prompt(
         Ask::Reason,
-        format!(
-            "{} expires later than lot {expected} (first to expire): give a reason code to pick it anyway, or cancel",
-            item.describe()
+        text!(
+            "{what} expires later than lot {lot} (first to expire): give a reason code to pick it anyway, or cancel",
+            what = item.describe(),
+            lot = expected.clone()
         ),
     );
     task.pending = Some(Pending {
@@ -111,7 +117,7 @@ pub(super) fn order(task: &PickTask) -> &SalesOrder {
 pub(super) fn reason(task: &mut PickTask, code: &str) -> StepResult<Outcome> {
     let code = code.trim();
     if code.is_empty() {
-        return refuse("The reason code is empty");
+        return refuse(text!("The reason code is empty"));
     }
     let Some(Pending {
         mut body,
@@ -119,11 +125,13 @@ pub(super) fn reason(task: &mut PickTask, code: &str) -> StepResult<Outcome> {
         expected,
     }) = task.pending.take()
     else {
-        return refuse("No reason code is being asked for");
+        return refuse(text!("No reason code is being asked for"));
     };
     body.reason = Some(code.to_owned());
-    let feedback = Feedback::ok(picked(&body, &what)).warn(format!(
-        "Not the first-to-expire lot {expected}: reason {code}"
+    let feedback = Feedback::ok(picked(&body, &what)).warn(text!(
+        "Not the first-to-expire lot {lot}: reason {code}",
+        lot = expected,
+        code
     ));
     Ok(Outcome::record(feedback, vec![body]))
 }
@@ -131,7 +139,9 @@ pub(super) fn reason(task: &mut PickTask, code: &str) -> StepResult<Outcome> {
 /// Takes the quantity typed on the keypad for the next item scan.
 pub(super) fn key_quantity(task: &mut PickTask, quantity: i64) -> StepResult<Outcome> {
     if task.pending.is_some() {
-        return refuse("First give the reason code for the pick waiting, or cancel");
+        return refuse(text!(
+            "First give the reason code for the pick waiting, or cancel"
+        ));
     }
     keep_keyed(&mut task.keyed, quantity)
 }
@@ -142,15 +152,17 @@ pub(super) fn key_quantity(task: &mut PickTask, quantity: i64) -> StepResult<Out
 pub(super) fn short(task: &mut PickTask, ctx: &Context<'_>, reason: &str) -> StepResult<Outcome> {
     let reason = reason.trim();
     if reason.is_empty() {
-        return refuse("A short pick needs a reason code");
+        return refuse(text!("A short pick needs a reason code"));
     }
     if task.pending.is_some() {
-        return refuse("First give the reason code for the pick waiting, or cancel");
+        return refuse(text!(
+            "First give the reason code for the pick waiting, or cancel"
+        ));
     }
     let Some((line, product)) = current_line(ctx, &task.order)? else {
-        return refuse(format!(
-            "Nothing is left to pick on order {}",
-            task.order.number
+        return refuse(text!(
+            "Nothing is left to pick on order {order}",
+            order = &task.order.number
         ));
     };
     let location = match &task.at {
@@ -167,12 +179,17 @@ pub(super) fn short(task: &mut PickTask, ctx: &Context<'_>, reason: &str) -> Ste
     body.sales_order = Some(task.order.number.clone());
     body.reason = Some(reason.to_owned());
     task.keyed = None;
-    let feedback = Feedback::ok(format!(
-        "Short pick recorded: {missing} {} of {} not picked, reason {reason}",
-        product.unit,
-        describe(&product, None)
+    let feedback = Feedback::ok(text!(
+        "Short pick recorded: {quantity} {unit} of {what} not picked, reason {reason}",
+        quantity = missing,
+        unit = &product.unit,
+        what = describe(&product, None),
+        reason
     ))
-    .warn(format!("Order {} will ship short", task.order.number))
+    .warn(text!(
+        "Order {order} will ship short",
+        order = &task.order.number
+    ))
     .detail(next_pick_after(ctx, &task.order, Some(&product.gtin))?);
     Ok(Outcome::record(feedback, vec![body]))
 }
@@ -180,11 +197,11 @@ pub(super) fn short(task: &mut PickTask, ctx: &Context<'_>, reason: &str) -> Ste
 /// Drops the pick waiting for a reason code.
 pub(super) fn cancel(task: &mut PickTask) -> StepResult<Outcome> {
     match task.pending.take() {
-        Some(pending) => Ok(Outcome::reply(Feedback::ok(format!(
-            "Cancelled: put {} back; nothing was picked",
-            pending.what
+        Some(pending) => Ok(Outcome::reply(Feedback::ok(text!(
+            "Cancelled: put {what} back; nothing was picked",
+            what = pending.what
         )))),
-        None => refuse("Nothing to cancel: no pick is waiting"),
+        None => refuse(text!("Nothing to cancel: no pick is waiting")),
     }
 }
 
@@ -201,9 +218,10 @@ fn checked_pick(
     let what = item.describe();
     let open = open_quantity(ctx, order, &product.gtin)?;
     let Some(open) = open else {
-        return refuse(format!(
-            "Wrong product: {what} is not on order {}",
-            order.number
+        return refuse(text!(
+            "Wrong product: {what} is not on order {order}",
+            what,
+            order = &order.number
         ));
     };
     if open <= 0 {
@@ -213,26 +231,45 @@ fn checked_pick(
             .into_iter()
             .find(|s| s.gtin == product.gtin);
         return refuse(match short {
-            Some(short) => format!(
-                "The line of {} on order {} was closed short ({}): nothing more is picked for it",
-                describe(product, None),
-                order.number,
-                short.reason
+            Some(short) => text!(
+                "The line of {what} on order {order} was closed short ({reason}): nothing more is picked for it",
+                what = describe(product, None),
+                order = &order.number,
+                reason = short.reason
             ),
-            None => format!("{what} is already fully picked for order {}", order.number),
+            None => text!(
+                "{what} is already fully picked for order {order}",
+                what,
+                order = &order.number
+            ),
         });
     }
     item.require_lot()?;
-    let expiry = outbound_rules::check(ctx, product, item.lot.as_deref(), item.expiry, "pick")?;
-    if matches!(
-        at.kind,
-        LocationKind::Quarantine | LocationKind::Staging | LocationKind::Shipping
-    ) {
-        return refuse(format!(
-            "Stock at {} ({}) is not for picking",
-            at.code,
-            at.kind.as_str()
-        ));
+    let expiry = outbound_rules::check(
+        ctx,
+        product,
+        item.lot.as_deref(),
+        item.expiry,
+        text!("pick"),
+    )?;
+    let location = &at.code;
+    let not_for_picking = match at.kind {
+        LocationKind::Quarantine => Some(text!(
+            "Stock at {location} (quarantine) is not for picking",
+            location
+        )),
+        LocationKind::Staging => Some(text!(
+            "Stock at {location} (staging) is not for picking",
+            location
+        )),
+        LocationKind::Shipping => Some(text!(
+            "Stock at {location} (shipping) is not for picking",
+            location
+        )),
+        LocationKind::Dock | LocationKind::Shelf => None,
+    };
+    if let Some(why) = not_for_picking {
+        return refuse(why);
     }
     let here = ctx
         .journal
@@ -242,13 +279,20 @@ fn checked_pick(
         .map_or(0, |(_, _, quantity)| quantity);
     let quantity = item.count.or(task.keyed).unwrap_or(1);
     if quantity > open {
-        return refuse(format!(
-            "Only {open} of {what} are still to pick for order {}",
-            order.number
+        return refuse(text!(
+            "Only {quantity} of {what} are still to pick for order {order}",
+            quantity = open,
+            what,
+            order = &order.number
         ));
     }
     if quantity > here {
-        return refuse(format!("Only {here} of {what} are at {}", at.code));
+        return refuse(text!(
+            "Only {quantity} of {what} are at {location}",
+            quantity = here,
+            what,
+            location
+        ));
     }
     let mut body = EventBody::new(ctx.operator, EventKind::Picking);
     body.gtin = Some(product.gtin.clone());
@@ -332,7 +376,7 @@ fn first_to_pick(
 }
 
 /// What to pick next: the first open line and its FEFO lot and location.
-fn next_pick(ctx: &Context<'_>, order: &SalesOrder) -> StepResult<String> {
+fn next_pick(ctx: &Context<'_>, order: &SalesOrder) -> StepResult<Text> {
     next_pick_after(ctx, order, None)
 }
 
@@ -342,38 +386,57 @@ fn next_pick_after(
     ctx: &Context<'_>,
     order: &SalesOrder,
     closed: Option<&str>,
-) -> StepResult<String> {
+) -> StepResult<Text> {
     if let Some(line) = open_lines(ctx, order, closed)?.into_iter().next() {
         let open = line.ordered - line.picked;
         let Some(product) = ctx.journal.product(&line.gtin)? else {
-            return Ok(format!(
-                "Next: {open} of GTIN {}, which is not in the product list",
-                line.gtin
+            return Ok(text!(
+                "Next: {quantity} of GTIN {gtin}, which is not in the product list",
+                quantity = open,
+                gtin = &line.gtin
             ));
         };
-        let name = describe(&product, None);
+        let what = describe(&product, None);
         let Some(first) = first_to_pick(ctx, &product, None)? else {
-            return Ok(format!("Next: {open} of {name}: no pickable stock"));
+            return Ok(text!(
+                "Next: {quantity} of {what}: no pickable stock",
+                quantity = open,
+                what
+            ));
         };
-        let lot = first.lot.as_deref().unwrap_or("(no lot)");
-        let expiry = first
-            .expiry
-            .map(|d| format!(", expires {d}"))
-            .unwrap_or_default();
-        return Ok(format!(
-            "Next: {open} of {name}: lot {lot} at {}{expiry}",
-            first.location
-        ));
+        let lot = lot_or_none(first.lot.as_deref());
+        let location = &first.location;
+        return Ok(match first.expiry {
+            Some(expiry) => text!(
+                "Next: {quantity} of {what}: lot {lot} at {location}, expires {expiry}",
+                quantity = open,
+                what,
+                lot,
+                location,
+                expiry
+            ),
+            None => text!(
+                "Next: {quantity} of {what}: lot {lot} at {location}",
+                quantity = open,
+                what,
+                lot,
+                location
+            ),
+        });
     }
-    Ok(format!("Order {} is fully picked", order.number))
+    Ok(text!(
+        "Order {order} is fully picked",
+        order = &order.number
+    ))
 }
 
 /// The message for a recorded pick of `what`.
-fn picked(body: &EventBody, what: &str) -> String {
-    format!(
-        "Picked {} {} of {what} from {}",
-        body.quantity,
-        body.unit,
-        body.from_location.as_deref().unwrap_or("-")
+fn picked(body: &EventBody, what: &Text) -> Text {
+    text!(
+        "Picked {quantity} {unit} of {what} from {location}",
+        quantity = body.quantity,
+        unit = &body.unit,
+        what,
+        location = body.from_location.as_deref().unwrap_or("-")
     )
 }

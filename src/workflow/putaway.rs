@@ -9,7 +9,10 @@ use chrono::NaiveDate;
 use super::engine::{Context, Outcome, StepResult, Task, refuse};
 use super::feedback::Feedback;
 use super::item::{Scanned, describe, identify, keep_keyed, locate};
+use super::words::lot_state;
 use crate::journal::{EventBody, EventKind, LocationKind, LotState, Product};
+use crate::text;
+use crate::text::Text;
 
 /// An open putaway task.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -42,17 +45,26 @@ struct LoadLine {
 }
 
 impl Load {
-    fn describe(&self) -> String {
+    fn describe(&self) -> Text {
         match (&self.sscc, self.lines.as_slice()) {
-            (None, [line]) => format!(
-                "{} {} of {}",
-                line.quantity,
-                line.product.unit,
-                describe(&line.product, line.lot.as_deref())
-            ),
-            (Some(sscc), lines) => format!("pallet {sscc} ({} line(s))", lines.len()),
-            (None, lines) => format!("{} line(s)", lines.len()),
+            (None, [line]) => line.describe(),
+            (Some(sscc), lines) => {
+                text!("pallet {sscc} ({count} line(s))", sscc, count = lines.len())
+            }
+            (None, lines) => text!("{count} line(s)", count = lines.len()),
         }
+    }
+}
+
+impl LoadLine {
+    /// `quantity unit of description (GTIN) lot L`.
+    fn describe(&self) -> Text {
+        text!(
+            "{quantity} {unit} of {what}",
+            quantity = self.quantity,
+            unit = &self.product.unit,
+            what = describe(&self.product, self.lot.as_deref())
+        )
     }
 }
 
@@ -67,9 +79,9 @@ impl PutawayTask {
 /// Opens putaway.
 pub(super) fn start(task: &mut Task, ctx: &Context<'_>) -> StepResult<Outcome> {
     *task = Task::Putaway(PutawayTask::default());
-    Ok(Outcome::reply(Feedback::ok(format!(
-        "Putaway: scan an item or pallet at {}, or scan a location to move goods from there",
-        ctx.settings.receiving_location
+    Ok(Outcome::reply(Feedback::ok(text!(
+        "Putaway: scan an item or pallet at {location}, or scan a location to move goods from there",
+        location = &ctx.settings.receiving_location
     ))))
 }
 
@@ -89,9 +101,9 @@ pub(super) fn scan(
                 pick_up_pallet(task, ctx, sscc)
             } else {
                 let location = locate(ctx, scanned)?;
-                let feedback = Feedback::ok(format!(
-                    "Moving from {}: scan an item or pallet there",
-                    location.code
+                let feedback = Feedback::ok(text!(
+                    "Moving from {location}: scan an item or pallet there",
+                    location = &location.code
                 ));
                 task.from = Some(location.code);
                 Ok(Outcome::reply(feedback))
@@ -103,7 +115,9 @@ pub(super) fn scan(
 /// Takes the quantity typed on the keypad for the next item scan.
 pub(super) fn key_quantity(task: &mut PutawayTask, quantity: i64) -> StepResult<Outcome> {
     if task.load.is_some() {
-        return refuse("Scan the destination of the goods taken first, or cancel");
+        return refuse(text!(
+            "Scan the destination of the goods taken first, or cancel"
+        ));
     }
     keep_keyed(&mut task.keyed, quantity)
 }
@@ -111,11 +125,13 @@ pub(super) fn key_quantity(task: &mut PutawayTask, quantity: i64) -> StepResult<
 /// Drops the scanned goods without moving them.
 pub(super) fn cancel(task: &mut PutawayTask) -> StepResult<Outcome> {
     match task.load.take() {
-        Some(load) => Ok(Outcome::reply(Feedback::ok(format!(
-            "Cancelled: {} stays where it is",
-            load.describe()
+        Some(load) => Ok(Outcome::reply(Feedback::ok(text!(
+            "Cancelled: {what} stays where it is",
+            what = load.describe()
         )))),
-        None => refuse("Nothing to cancel: no goods are waiting for a location"),
+        None => refuse(text!(
+            "Nothing to cancel: no goods are waiting for a location"
+        )),
     }
 }
 
@@ -146,13 +162,20 @@ fn pick_up(
         .and_then(|r| r.stock.iter().find(|(location, _)| location == &source))
         .map_or(0, |(_, quantity)| *quantity);
     if here <= 0 {
-        return refuse(format!("No {} is at {source} to move", item.describe()));
+        return refuse(text!(
+            "No {what} is at {location} to move",
+            what = item.describe(),
+            location = &source
+        ));
     }
     let quantity = item.count.or(task.keyed).unwrap_or(here);
     if quantity > here {
-        return refuse(format!(
-            "{quantity} to move, but only {here} of {} are at {source}",
-            item.describe()
+        return refuse(text!(
+            "{quantity} to move, but only {here} of {what} are at {location}",
+            quantity,
+            here,
+            what = item.describe(),
+            location = &source
         ));
     }
     let restricted = restriction(ctx, &item.product.gtin, item.lot.as_deref())?;
@@ -178,9 +201,10 @@ fn pick_up_pallet(task: &mut PutawayTask, ctx: &Context<'_>, sscc: String) -> St
     let mut restricted = None;
     for line in ctx.journal.sscc_at(&sscc, &source)? {
         let Some(product) = ctx.journal.product(&line.gtin)? else {
-            return refuse(format!(
-                "Pallet {sscc} holds GTIN {}, which is not in the product list",
-                line.gtin
+            return refuse(text!(
+                "Pallet {sscc} holds GTIN {gtin}, which is not in the product list",
+                sscc = &sscc,
+                gtin = &line.gtin
             ));
         };
         restricted = restricted.or(restriction(ctx, &line.gtin, line.lot.as_deref())?);
@@ -192,8 +216,10 @@ fn pick_up_pallet(task: &mut PutawayTask, ctx: &Context<'_>, sscc: String) -> St
         });
     }
     if lines.is_empty() {
-        return refuse(format!(
-            "Nothing of pallet {sscc} is recorded at {source}: scan its items instead"
+        return refuse(text!(
+            "Nothing of pallet {sscc} is recorded at {location}: scan its items instead",
+            sscc = &sscc,
+            location = &source
         ));
     }
     let load = Load {
@@ -206,24 +232,20 @@ fn pick_up_pallet(task: &mut PutawayTask, ctx: &Context<'_>, sscc: String) -> St
 
 /// Keeps `load` in the task and asks where it goes.
 fn ask_destination(task: &mut PutawayTask, load: Load, source: &str) -> Feedback {
-    let mut feedback = Feedback::ok(format!(
-        "Move {} from {source}: scan the destination location",
-        load.describe()
+    let mut feedback = Feedback::ok(text!(
+        "Move {what} from {location}: scan the destination location",
+        what = load.describe(),
+        location = source
     ));
     if load.sscc.is_some() {
         for line in &load.lines {
-            feedback = feedback.detail(format!(
-                "{} {} of {}",
-                line.quantity,
-                line.product.unit,
-                describe(&line.product, line.lot.as_deref())
-            ));
+            feedback = feedback.detail(line.describe());
         }
     }
     if let Some(state) = load.restricted {
-        feedback = feedback.detail(format!(
-            "A lot here is {}: only a quarantine location is accepted",
-            state.as_str()
+        feedback = feedback.detail(text!(
+            "A lot here is {state}: only a quarantine location is accepted",
+            state = lot_state(state)
         ));
     }
     task.load = Some(load);
@@ -240,27 +262,36 @@ fn put_down(
     let what = load.describe();
     let identity = &scanned.scan.identity;
     if identity.gtin.is_some() || identity.sscc.is_some() {
-        return refuse(format!(
-            "Scan the destination location for {what} first, or cancel"
+        return refuse(text!(
+            "Scan the destination location for {what} first, or cancel",
+            what
         ));
     }
     let location = locate(ctx, scanned)?;
     let source = task.source(ctx).to_owned();
     if location.code == source {
-        return refuse(format!(
-            "{source} is where {what} already is: scan where it goes"
+        return refuse(text!(
+            "{location} is where {what} already is: scan where it goes",
+            location = &source,
+            what
         ));
     }
     if let Some(state) = load.restricted
         && location.kind != LocationKind::Quarantine
     {
-        return refuse(format!(
-            "{what} is {}: it may only go to a quarantine location, not {}",
-            state.as_str(),
-            location.code
+        return refuse(text!(
+            "{what} is {state}: it may only go to a quarantine location, not {location}",
+            what,
+            state = lot_state(state),
+            location = &location.code
         ));
     }
-    let feedback = Feedback::ok(format!("Moved {what} from {source} to {}", location.code));
+    let feedback = Feedback::ok(text!(
+        "Moved {what} from {from} to {to}",
+        what,
+        from = &source,
+        to = &location.code
+    ));
     let records = load
         .lines
         .into_iter()

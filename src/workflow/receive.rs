@@ -19,6 +19,8 @@ use super::settings::ShortShelfLife;
 use super::tag_burst;
 use crate::devices::rfid::pallet::PalletSummary;
 use crate::journal::{EventBody, EventKind, PurchaseOrder};
+use crate::text;
+use crate::text::{Arg, Text};
 
 /// An open receiving task.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,41 +50,41 @@ enum Source {
     /// A burst of RFID tags, with the lines about tags read but not
     /// booked (`notes`) and tags that could not be decoded (`warnings`).
     Tags {
-        notes: Vec<String>,
-        warnings: Vec<String>,
+        notes: Vec<Text>,
+        warnings: Vec<Text>,
     },
 }
 
 impl Receipt {
     /// The first item still missing a lot or expiry, with what it misses.
-    fn waiting(&self) -> Option<(usize, Vec<&'static str>)> {
-        self.items.iter().enumerate().find_map(|(at, (item, _))| {
-            let missing = missing(item);
-            (!missing.is_empty()).then_some((at, missing))
-        })
+    fn waiting(&self) -> Option<(usize, Text)> {
+        self.items
+            .iter()
+            .enumerate()
+            .find_map(|(at, (item, _))| Some((at, missing(item)?)))
     }
 
     /// How the operator sees item `at`: with its count for tags (the
     /// count is what was read, not on a label).
-    fn describe(&self, at: usize) -> String {
+    fn describe(&self, at: usize) -> Text {
         let item = &self.items[at].0;
         match self.source {
             Source::Label => item.describe(),
-            Source::Tags { .. } => format!("the {}", item_line(item)),
+            Source::Tags { .. } => text!("the {item}", item = item_line(item)),
         }
     }
 }
 
-/// What `item` still needs before it can be received.
-fn missing(item: &Item) -> Vec<&'static str> {
-    let mut missing = Vec::new();
-    if item.product.lot_tracked && item.lot.is_none() {
-        missing.push("lot");
+/// What `item` still needs before it can be received; None when nothing.
+fn missing(item: &Item) -> Option<Text> {
+    let lot = item.product.lot_tracked && item.lot.is_none();
+    let expiry = item.product.expiry_tracked && item.expiry.is_none();
+    match (lot, expiry) {
+        (true, true) => Some(text!("lot and expiry (YYYY-MM-DD)")),
+        (true, false) => Some(text!("lot")),
+        (false, true) => Some(text!("expiry (YYYY-MM-DD)")),
+        (false, false) => None,
     }
-    if item.product.expiry_tracked && item.expiry.is_none() {
-        missing.push("expiry (YYYY-MM-DD)");
-    }
-    missing
 }
 
 /// Opens receiving (against `po` if given) once the receiving location is
@@ -90,14 +92,15 @@ fn missing(item: &Item) -> Vec<&'static str> {
 pub(super) fn start(task: &mut Task, ctx: &Context<'_>, po: Option<&str>) -> StepResult<Outcome> {
     let dock = &ctx.settings.receiving_location;
     if ctx.journal.location(dock)?.is_none() {
-        return refuse(format!(
-            "The receiving location {dock} is not in the location list: check the terminal's settings"
+        return refuse(text!(
+            "The receiving location {location} is not in the location list: check the terminal's settings",
+            location = dock
         ));
     }
     let po = po.map(|number| find_po(ctx, number)).transpose()?;
     let feedback = match &po {
         Some(po) => against_po(po),
-        None => Feedback::ok("Blind receiving: scan the items (or the PO barcode)"),
+        None => Feedback::ok(text!("Blind receiving: scan the items (or the PO barcode)")),
     };
     *task = Task::Receive(ReceiveTask { po, pending: None });
     Ok(Outcome::reply(feedback))
@@ -114,8 +117,9 @@ pub(super) fn scan(
     let order_number = scanned.scan.identity.order_number.as_deref();
     if let Some(number) = order_number.or(scanned.is_text().then(|| scanned.label())) {
         if order_number.is_none() && ctx.journal.purchase_order(number)?.is_none() {
-            return refuse(format!(
-                "{number:?} is neither a product barcode nor a known PO number"
+            return refuse(text!(
+                "\"{label}\" is neither a product barcode nor a known PO number",
+                label = number
             ));
         }
         let po = find_po(ctx, number)?;
@@ -155,9 +159,9 @@ fn refuse_while_pending(task: &ReceiveTask) -> StepResult<()> {
     match &task.pending {
         Some(receipt) => {
             let at = receipt.waiting().map_or(0, |(at, _)| at);
-            refuse(format!(
-                "First enter the lot / expiry of {}, or cancel it",
-                receipt.describe(at)
+            refuse(text!(
+                "First enter the lot / expiry of {what}, or cancel it",
+                what = receipt.describe(at)
             ))
         }
         None => Ok(()),
@@ -171,25 +175,26 @@ fn proceed(task: &mut ReceiveTask, ctx: &Context<'_>, receipt: Receipt) -> StepR
         return record(task, ctx, receipt);
     };
     let item = &receipt.items[at].0;
-    let on = match receipt.source {
-        Source::Label => "the label",
-        Source::Tags { .. } => "the tags",
+    let source = match receipt.source {
+        Source::Label => text!("the label"),
+        Source::Tags { .. } => text!("the tags"),
     };
     let mut feedback = Feedback::prompt(
         Ask::LotExpiry,
-        format!(
-            "Enter the {} of {}: not on {on}",
-            missing.join(" and "),
-            receipt.describe(at)
+        text!(
+            "Enter the {missing} of {what}: not on {source}",
+            missing,
+            what = receipt.describe(at),
+            source
         ),
     );
     if item.lot.is_none() && item.product.lot_tracked {
-        feedback = feedback.detail("Leave the lot empty to have one assigned");
+        feedback = feedback.detail(text!("Leave the lot empty to have one assigned"));
     }
     if let Source::Tags { notes, warnings } = &receipt.source {
         for (other, (item, _)) in receipt.items.iter().enumerate() {
             if other != at {
-                feedback = feedback.detail(format!("Also read: {}", item_line(item)));
+                feedback = feedback.detail(text!("Also read: {item}", item = item_line(item)));
             }
         }
         feedback = with_burst_lines(feedback, item.sscc.as_deref(), notes, warnings);
@@ -208,7 +213,7 @@ pub(super) fn enter_lot(
     expiry: Option<String>,
 ) -> StepResult<Outcome> {
     let Some(mut receipt) = task.pending.take() else {
-        return refuse("No lot or expiry is being asked for");
+        return refuse(text!("No lot or expiry is being asked for"));
     };
     let Some((at, _)) = receipt.waiting() else {
         return record(task, ctx, receipt);
@@ -228,12 +233,14 @@ fn complete(
 ) -> StepResult<()> {
     match (&item.lot, lot) {
         (Some(on_label), Some(_)) => {
-            return refuse(format!(
-                "The label already gives lot {on_label}; enter only what was asked"
+            return refuse(text!(
+                "The label already gives lot {lot}; enter only what was asked",
+                lot = on_label
             ));
         }
         (None, Some(typed)) => {
-            validate_lot(&typed).or_else(|why| refuse(format!("Not accepted: {why}")))?;
+            validate_lot(&typed)
+                .or_else(|why| refuse(text!("Not accepted: {reason}", reason = why)))?;
             item.lot = Some(typed);
         }
         (None, None) if item.product.lot_tracked => {
@@ -244,18 +251,21 @@ fn complete(
     }
     match (item.expiry, expiry) {
         (Some(on_label), Some(_)) => {
-            return refuse(format!(
-                "The label already gives expiry {on_label}; enter only what was asked"
+            return refuse(text!(
+                "The label already gives expiry {expiry}; enter only what was asked",
+                expiry = on_label
             ));
         }
         (None, Some(typed)) => {
-            item.expiry =
-                Some(parse_expiry(&typed).or_else(|why| refuse(format!("Not accepted: {why}")))?);
+            item.expiry = Some(
+                parse_expiry(&typed)
+                    .or_else(|why| refuse(text!("Not accepted: {reason}", reason = why)))?,
+            );
         }
         (None, None) if item.product.expiry_tracked => {
-            return refuse(format!(
-                "{} needs an expiry date (YYYY-MM-DD)",
-                item.product.description
+            return refuse(text!(
+                "{description} needs an expiry date (YYYY-MM-DD)",
+                description = &item.product.description
             ));
         }
         _ => {}
@@ -266,23 +276,20 @@ fn complete(
 /// Drops the receipt waiting for its lot.
 pub(super) fn cancel(task: &mut ReceiveTask) -> StepResult<Outcome> {
     let Some(receipt) = task.pending.take() else {
-        return refuse("Nothing to cancel: no item is waiting");
+        return refuse(text!("Nothing to cancel: no item is waiting"));
     };
     if let (Source::Label, [(item, _)]) = (&receipt.source, receipt.items.as_slice()) {
-        return Ok(Outcome::reply(Feedback::ok(format!(
-            "Cancelled: {} was not received",
-            item.describe()
+        return Ok(Outcome::reply(Feedback::ok(text!(
+            "Cancelled: {what} was not received",
+            what = item.describe()
         ))));
     }
-    let lines: Vec<String> = receipt
-        .items
-        .iter()
-        .map(|(item, _)| item_line(item))
-        .collect();
+    let items = text::list(receipt.items.iter().map(|(item, _)| item_line(item)))
+        .unwrap_or_else(|| Arg::from(""));
     Ok(Outcome::reply(
-        Feedback::ok(format!("Cancelled: {} were not received", lines.join(", "))).detail(
-            "To read the tags again, take them out of the reader's field for a few seconds",
-        ),
+        Feedback::ok(text!("Cancelled: {items} were not received", items)).detail(text!(
+            "To read the tags again, take them out of the reader's field for a few seconds"
+        )),
     ))
 }
 
@@ -290,18 +297,22 @@ pub(super) fn cancel(task: &mut ReceiveTask) -> StepResult<Outcome> {
 fn find_po(ctx: &Context<'_>, number: &str) -> StepResult<PurchaseOrder> {
     match ctx.journal.purchase_order(number)? {
         Some(po) => Ok(po),
-        None => refuse(format!("PO {number} is not in the purchase order list")),
+        None => refuse(text!(
+            "PO {po} is not in the purchase order list",
+            po = number
+        )),
     }
 }
 
 fn against_po(po: &PurchaseOrder) -> Feedback {
     let lines = match po.lines.len() {
-        1 => "1 line".to_owned(),
-        n => format!("{n} lines"),
+        1 => text!("1 line"),
+        count => text!("{count} lines", count),
     };
-    Feedback::ok(format!(
-        "Receiving against PO {} ({lines}): scan the items",
-        po.number
+    Feedback::ok(text!(
+        "Receiving against PO {po} ({lines}): scan the items",
+        po = &po.number,
+        lines
     ))
 }
 
@@ -313,7 +324,9 @@ fn assign_lot(ctx: &Context<'_>, item: &Item) -> StepResult<String> {
     })?;
     match free {
         Some(lot) => Ok(lot),
-        None => refuse("Every lot number of today's lot pattern is used: type a lot number"),
+        None => refuse(text!(
+            "Every lot number of today's lot pattern is used: type a lot number"
+        )),
     }
 }
 
@@ -323,8 +336,16 @@ fn assign_lot(ctx: &Context<'_>, item: &Item) -> StepResult<String> {
 fn record(task: &ReceiveTask, ctx: &Context<'_>, receipt: Receipt) -> StepResult<Outcome> {
     let dock = &ctx.settings.receiving_location;
     let mut feedback = match receipt.items.as_slice() {
-        [(item, _)] => Feedback::ok(format!("Received {} to {dock}", item_line(item))),
-        items => Feedback::ok(format!("Received {} products to {dock}", items.len())),
+        [(item, _)] => Feedback::ok(text!(
+            "Received {item} to {location}",
+            item = item_line(item),
+            location = dock
+        )),
+        items => Feedback::ok(text!(
+            "Received {count} products to {location}",
+            count = items.len(),
+            location = dock
+        )),
     };
     let several = receipt.items.len() > 1;
     let sscc = receipt
@@ -347,12 +368,12 @@ fn record(task: &ReceiveTask, ctx: &Context<'_>, receipt: Receipt) -> StepResult
 }
 
 /// `quantity unit of description (GTIN) lot L`: one item of a receipt.
-fn item_line(item: &Item) -> String {
-    format!(
-        "{} {} of {}",
-        item.count.unwrap_or(1),
-        item.product.unit,
-        item.describe()
+fn item_line(item: &Item) -> Text {
+    text!(
+        "{quantity} {unit} of {what}",
+        quantity = item.count.unwrap_or(1),
+        unit = &item.product.unit,
+        what = item.describe()
     )
 }
 
@@ -361,11 +382,11 @@ fn item_line(item: &Item) -> String {
 fn with_burst_lines(
     mut feedback: Feedback,
     sscc: Option<&str>,
-    notes: &[String],
-    warnings: &[String],
+    notes: &[Text],
+    warnings: &[Text],
 ) -> Feedback {
     if let Some(sscc) = sscc {
-        feedback = feedback.detail(format!("On pallet SSCC {sscc}"));
+        feedback = feedback.detail(text!("On pallet SSCC {sscc}", sscc));
     }
     for note in notes {
         feedback = feedback.detail(note.clone());
@@ -389,18 +410,23 @@ fn check(
     let quantity = item.count.unwrap_or(1);
     let dock = &ctx.settings.receiving_location;
     if let (Some(lot), true) = (&item.lot, assigned) {
-        feedback = feedback.detail(format!("Lot {lot} assigned: write it on the goods"));
+        feedback = feedback.detail(text!("Lot {lot} assigned: write it on the goods", lot));
     }
     if let (Some(min), Some(expiry)) = (product.min_shelf_life_receipt_days, item.expiry) {
         let left = (expiry - ctx.today).num_days();
         if left < i64::from(min) {
-            let why = format!(
-                "{} expires {expiry}: {left} days of shelf life left, {min} required at receipt",
-                item.describe()
+            let why = text!(
+                "{what} expires {expiry}: {left} days of shelf life left, {min} required at receipt",
+                what = item.describe(),
+                expiry,
+                left,
+                min
             );
             match ctx.settings.short_shelf_life {
                 ShortShelfLife::Warn => feedback = feedback.warn(why),
-                ShortShelfLife::Block => return refuse(format!("Refused: {why}")),
+                ShortShelfLife::Block => {
+                    return refuse(text!("Refused: {reason}", reason = why));
+                }
             }
         }
     }
@@ -409,12 +435,17 @@ fn check(
         let line = progress.iter().find(|line| line.gtin == product.gtin);
         let (ordered, received) = line.map_or((0, 0), |l| (l.ordered, l.received));
         if ordered == 0 {
-            feedback = feedback.warn(format!("{} is not on PO {}", product.gtin, po.number));
+            feedback = feedback.warn(text!(
+                "{gtin} is not on PO {po}",
+                gtin = &product.gtin,
+                po = &po.number
+            ));
         } else if received + quantity > ordered {
-            feedback = feedback.warn(format!(
-                "Over-receipt on PO {}: {ordered} ordered, {} received with this one",
-                po.number,
-                received + quantity
+            feedback = feedback.warn(text!(
+                "Over-receipt on PO {po}: {ordered} ordered, {received} received with this one",
+                po = &po.number,
+                ordered,
+                received = received + quantity
             ));
         }
     }

@@ -10,7 +10,10 @@ use chrono::NaiveDate;
 use super::engine::{Context, Outcome, StepResult, Task, refuse};
 use super::feedback::{Ask, Feedback};
 use super::item::{Scanned, describe, identify, locate};
+use super::words::lot_state;
 use crate::journal::{EventBody, EventKind, LocationKind, LotState, LotStatus, Product};
+use crate::text;
+use crate::text::Text;
 
 /// An open returns task.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -29,13 +32,13 @@ struct Returned {
     expiry: Option<NaiveDate>,
     quantity: i64,
     /// Why it may not go back on a pick shelf: held, recalled or expired.
-    restricted: Option<String>,
+    restricted: Option<Text>,
     /// The lot is already held or recalled (a local hold would add nothing).
     blocked: bool,
 }
 
 impl Returned {
-    fn describe(&self) -> String {
+    fn describe(&self) -> Text {
         describe(&self.product, self.lot.as_deref())
     }
 
@@ -63,13 +66,18 @@ pub(super) fn start(
     let order = match order {
         Some(number) => match ctx.journal.sales_order(number)? {
             Some(order) => Some(order.number),
-            None => return refuse(format!("Order {number} is not in the sales order list")),
+            None => {
+                return refuse(text!(
+                    "Order {number} is not in the sales order list",
+                    number
+                ));
+            }
         },
         None => None,
     };
     let feedback = Feedback::ok(match &order {
-        Some(number) => format!("Returns from order {number}: scan a returned item"),
-        None => "Returns: scan a returned item".to_owned(),
+        Some(order) => text!("Returns from order {order}: scan a returned item", order),
+        None => text!("Returns: scan a returned item"),
     });
     *task = Task::Return(ReturnTask { order, item: None });
     Ok(Outcome::reply(feedback))
@@ -96,27 +104,32 @@ pub(super) fn quarantine(
     reason: &str,
 ) -> StepResult<Outcome> {
     let Some(item) = task.item.take() else {
-        return refuse("No returned item is waiting: scan it first");
+        return refuse(text!("No returned item is waiting: scan it first"));
     };
     let reason = reason.trim();
     if reason.is_empty() {
-        return refuse("Give the reason for the quarantine");
+        return refuse(text!("Give the reason for the quarantine"));
     }
     let what = item.describe();
     if item.lot.is_none() {
-        return refuse(format!(
-            "{what} has no lot to hold: scan a quarantine location instead"
+        return refuse(text!(
+            "{what} has no lot to hold: scan a quarantine location instead",
+            what
         ));
     }
     let dock = &ctx.settings.receiving_location;
     let why = format!("returned: {reason}");
     let mut record = vec![item.inspected(ctx, task.order.as_deref(), dock, &why)];
-    let mut feedback = Feedback::ok(format!(
-        "Returned {} {} of {what} to {dock}, lot on hold: {reason}",
-        item.quantity, item.product.unit
+    let mut feedback = Feedback::ok(text!(
+        "Returned {quantity} {unit} of {what} to {location}, lot on hold: {reason}",
+        quantity = item.quantity,
+        unit = &item.product.unit,
+        what,
+        location = dock,
+        reason
     ));
     if item.blocked {
-        feedback = feedback.detail("The lot was already held or recalled");
+        feedback = feedback.detail(text!("The lot was already held or recalled"));
     } else {
         let mut hold = EventBody::new(ctx.operator, EventKind::Holding);
         hold.gtin = Some(item.product.gtin.clone());
@@ -128,7 +141,9 @@ pub(super) fn quarantine(
         record.push(hold);
     }
     Ok(Outcome::record(
-        feedback.detail("Move it to a quarantine location; a supervisor releases the lot"),
+        feedback.detail(text!(
+            "Move it to a quarantine location; a supervisor releases the lot"
+        )),
         record,
     ))
 }
@@ -136,11 +151,11 @@ pub(super) fn quarantine(
 /// Drops the waiting item without recording it.
 pub(super) fn cancel(task: &mut ReturnTask) -> StepResult<Outcome> {
     match task.item.take() {
-        Some(item) => Ok(Outcome::reply(Feedback::ok(format!(
-            "Cancelled: the return of {} was not recorded",
-            item.describe()
+        Some(item) => Ok(Outcome::reply(Feedback::ok(text!(
+            "Cancelled: the return of {what} was not recorded",
+            what = item.describe()
         )))),
-        None => refuse("Nothing to cancel: no returned item is waiting"),
+        None => refuse(text!("Nothing to cancel: no returned item is waiting")),
     }
 }
 
@@ -156,7 +171,11 @@ fn inspect(task: &mut ReturnTask, ctx: &Context<'_>, scanned: &Scanned<'_>) -> S
             .sales_order(number)?
             .is_some_and(|o| o.lines.iter().any(|l| l.gtin == item.product.gtin));
         if !on_order {
-            return refuse(format!("{what} is not on order {number}: check the return"));
+            return refuse(text!(
+                "{what} is not on order {order}: check the return",
+                what,
+                order = number
+            ));
         }
     }
     let report = ctx
@@ -173,14 +192,17 @@ fn inspect(task: &mut ReturnTask, ctx: &Context<'_>, scanned: &Scanned<'_>) -> S
     let quantity = item.count.unwrap_or(1);
     let mut feedback = Feedback::prompt(
         Ask::ReturnOutcome,
-        format!(
-            "Returned {quantity} {} of {what}: scan a location to restock it, or quarantine it",
-            item.product.unit
+        text!(
+            "Returned {quantity} {unit} of {what}: scan a location to restock it, or quarantine it",
+            quantity,
+            unit = &item.product.unit,
+            what
         ),
     );
-    if let Some(why) = &restricted {
-        feedback = feedback.detail(format!(
-            "The lot is {why}: only a quarantine location, or a quarantine hold, is accepted"
+    if let Some(state) = &restricted {
+        feedback = feedback.detail(text!(
+            "The lot is {state}: only a quarantine location, or a quarantine hold, is accepted",
+            state
         ));
     }
     task.item = Some(Returned {
@@ -194,17 +216,18 @@ fn inspect(task: &mut ReturnTask, ctx: &Context<'_>, scanned: &Scanned<'_>) -> S
     Ok(Outcome::reply(feedback))
 }
 
-/// Why a returned lot may not go back on a pick shelf.
+/// Why a returned lot may not go back on a pick shelf: `held`,
+/// `recalled` or `expired (D)`.
 fn restriction(
     status: Option<&LotStatus>,
     expiry: Option<NaiveDate>,
     today: NaiveDate,
-) -> Option<String> {
+) -> Option<Text> {
     match status.map(|s| s.state) {
-        Some(state @ (LotState::Held | LotState::Recalled)) => Some(state.as_str().to_owned()),
+        Some(state @ (LotState::Held | LotState::Recalled)) => Some(lot_state(state)),
         _ => expiry
             .filter(|e| *e < today)
-            .map(|e| format!("expired ({e})")),
+            .map(|expiry| text!("expired ({expiry})", expiry)),
     }
 }
 
@@ -217,27 +240,46 @@ fn put(
 ) -> StepResult<Outcome> {
     let what = item.describe();
     if scanned.scan.identity.gtin.is_some() {
-        return refuse(format!(
-            "Scan where {what} goes, or quarantine it, or cancel"
+        return refuse(text!(
+            "Scan where {what} goes, or quarantine it, or cancel",
+            what
         ));
     }
     let location = locate(ctx, scanned)?;
     let quarantined = location.kind == LocationKind::Quarantine;
-    if let Some(why) = item.restricted.as_ref().filter(|_| !quarantined) {
-        return refuse(format!(
-            "{what} is {why}: scan a quarantine location, not {}",
-            location.code
+    if let Some(state) = item.restricted.as_ref().filter(|_| !quarantined) {
+        return refuse(text!(
+            "{what} is {state}: scan a quarantine location, not {location}",
+            what,
+            state,
+            location = &location.code
         ));
     }
+    let (quantity, unit) = (item.quantity, &item.product.unit);
     let (message, why) = if quarantined {
-        ("to quarantine at", "returned: quarantined")
+        (
+            text!(
+                "Returned {quantity} {unit} of {what} to quarantine at {location}",
+                quantity,
+                unit,
+                what,
+                location = &location.code
+            ),
+            "returned: quarantined",
+        )
     } else {
-        ("restocked to", "returned: restocked")
+        (
+            text!(
+                "Returned {quantity} {unit} of {what} restocked to {location}",
+                quantity,
+                unit,
+                what,
+                location = &location.code
+            ),
+            "returned: restocked",
+        )
     };
-    let feedback = Feedback::ok(format!(
-        "Returned {} {} of {what} {message} {}",
-        item.quantity, item.product.unit, location.code
-    ));
+    let feedback = Feedback::ok(message);
     let body = item.inspected(ctx, order, &location.code, why);
     Ok(Outcome::record(feedback, vec![body]))
 }

@@ -9,6 +9,8 @@ use super::feedback::Feedback;
 use super::item::describe;
 use super::outbound_rules;
 use crate::journal::{EventBody, EventKind, SalesOrder};
+use crate::text;
+use crate::text::Arg;
 
 /// Ships what is packed for `order`; `carton_open` says the packing task
 /// still has a carton with goods in it.
@@ -19,17 +21,20 @@ pub(super) fn ship(
 ) -> StepResult<Outcome> {
     let number = &order.number;
     if carton_open {
-        return refuse(format!(
-            "A carton of order {number} is still open: close it before shipping"
+        return refuse(text!(
+            "A carton of order {order} is still open: close it before shipping",
+            order = number
         ));
     }
     for lot in ctx.journal.sales_order_lots(number)? {
         let unpacked = lot.picked - lot.packed;
         if unpacked > 0 {
-            return refuse(format!(
-                "{unpacked} of GTIN {} lot {} were picked for order {number} but not packed: pack them first",
-                lot.gtin,
-                lot.lot.as_deref().unwrap_or("-")
+            return refuse(text!(
+                "{unpacked} of GTIN {gtin} lot {lot} were picked for order {order} but not packed: pack them first",
+                unpacked,
+                gtin = &lot.gtin,
+                lot = lot.lot.as_deref().unwrap_or("-"),
+                order = number
             ));
         }
     }
@@ -44,13 +49,19 @@ pub(super) fn ship(
             continue;
         }
         let Some(product) = ctx.journal.product(&line.gtin)? else {
-            return refuse(format!(
-                "GTIN {} in carton {} is not in the product list: tell the office",
-                line.gtin, line.sscc
+            return refuse(text!(
+                "GTIN {gtin} in carton {sscc} is not in the product list: tell the office",
+                gtin = &line.gtin,
+                sscc = &line.sscc
             ));
         };
-        let expiry =
-            outbound_rules::check(ctx, &product, line.lot.as_deref(), line.expiry, "ship")?;
+        let expiry = outbound_rules::check(
+            ctx,
+            &product,
+            line.lot.as_deref(),
+            line.expiry,
+            text!("ship"),
+        )?;
         let mut body = EventBody::new(ctx.operator, EventKind::Shipping);
         body.gtin = Some(line.gtin.clone());
         body.unit = line.unit.clone();
@@ -67,31 +78,41 @@ pub(super) fn ship(
         }
     }
     if records.is_empty() {
-        return refuse(format!(
-            "Nothing packed for order {number} is waiting to ship"
+        return refuse(text!(
+            "Nothing packed for order {order} is waiting to ship",
+            order = number
         ));
     }
-    let mut feedback = Feedback::ok(format!(
-        "Order {number} shipped to {customer_name}: {} carton(s)",
-        cartons.len()
+    let mut feedback = Feedback::ok(text!(
+        "Order {order} shipped to {customer}: {count} carton(s)",
+        order = number,
+        customer = customer_name,
+        count = cartons.len()
     ));
     for (body, what) in &records {
-        feedback = feedback.detail(format!(
-            "{} {} of {what} in carton {}",
-            body.quantity,
-            body.unit,
-            body.sscc.as_deref().unwrap_or("-")
+        feedback = feedback.detail(text!(
+            "{quantity} {unit} of {what} in carton {sscc}",
+            quantity = body.quantity,
+            unit = &body.unit,
+            what,
+            sscc = body.sscc.as_deref().unwrap_or("-")
         ));
     }
-    let short: Vec<String> = ctx
-        .journal
-        .sales_order_progress(number)?
-        .into_iter()
-        .filter(|line| line.ordered > line.picked)
-        .map(|line| format!("{} of GTIN {}", line.ordered - line.picked, line.gtin))
-        .collect();
-    if !short.is_empty() {
-        feedback = feedback.warn(format!("Shipped short: {}", short.join(", ")));
+    let short = text::list(
+        ctx.journal
+            .sales_order_progress(number)?
+            .into_iter()
+            .filter(|line| line.ordered > line.picked)
+            .map(|line| {
+                Arg::from(text!(
+                    "{quantity} of GTIN {gtin}",
+                    quantity = line.ordered - line.picked,
+                    gtin = line.gtin
+                ))
+            }),
+    );
+    if let Some(lines) = short {
+        feedback = feedback.warn(text!("Shipped short: {lines}", lines));
     }
     Ok(Outcome::record(
         feedback,

@@ -4,6 +4,8 @@
 use super::engine::{StepResult, refuse};
 use super::feedback::Feedback;
 use crate::journal::Journal;
+use crate::text;
+use crate::text::Text;
 
 /// What a signed-in person may do beyond the everyday workflows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,14 +28,24 @@ impl Role {
     }
 
     /// The tasks this role may open, as offered on screen.
-    pub const fn tasks(self) -> &'static str {
+    pub fn tasks(self) -> Text {
         match self {
             Role::Operator => {
-                "receive, putaway, orders, pick, pack, ship, count, return, lookup or expiry-alerts"
+                text!(
+                    "receive, putaway, orders, pick, pack, ship, count, return, lookup or expiry-alerts"
+                )
             }
-            Role::Supervisor => {
+            Role::Supervisor => text!(
                 "receive, putaway, orders, pick, pack, ship, count, return, lookup, expiry-alerts, hold or release"
-            }
+            ),
+        }
+    }
+
+    /// The role's name in a sentence.
+    pub fn title(self) -> Text {
+        match self {
+            Role::Operator => text!("operator"),
+            Role::Supervisor => text!("supervisor"),
         }
     }
 
@@ -60,13 +72,18 @@ pub struct SignedIn {
 /// Signs in the owner of `badge`; an unknown badge is refused.
 pub(super) fn sign_in(journal: &Journal, badge: &str) -> StepResult<(SignedIn, Feedback)> {
     let Some(operator) = journal.operator(badge)? else {
-        return refuse(format!(
-            "Badge {badge:?} is not known: scan your own badge, or ask a supervisor to register it"
+        return refuse(text!(
+            "Badge \"{badge}\" is not known: scan your own badge, or ask a supervisor to register it",
+            badge
         ));
     };
     let role = Role::of(&operator.role);
-    let feedback = Feedback::ok(format!("Signed in: {} ({})", operator.name, role.as_str()))
-        .detail(format!("Choose a task: {}", role.tasks()));
+    let feedback = Feedback::ok(text!(
+        "Signed in: {name} ({role})",
+        name = &operator.name,
+        role = role.title()
+    ))
+    .detail(text!("Choose a task: {tasks}", tasks = role.tasks()));
     Ok((
         SignedIn {
             badge: operator.badge,

@@ -16,6 +16,8 @@ use super::item::Item;
 use crate::devices::rfid::pallet::PalletSummary;
 use crate::scan::Scan;
 use crate::scan::epc::Epc;
+use crate::text;
+use crate::text::Text;
 
 /// What receiving makes of a burst.
 #[derive(Debug)]
@@ -24,9 +26,9 @@ pub(super) struct ForReceiving {
     /// read, its SSCC the pallet's when one pallet tag was read.
     pub items: Vec<Item>,
     /// Tags read but not booked, one line each.
-    pub notes: Vec<String>,
+    pub notes: Vec<Text>,
     /// Tags that could not be decoded, one line each: worth a look.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Text>,
 }
 
 /// The items of a burst for receiving. Refused, recording nothing, when
@@ -37,12 +39,11 @@ pub(super) fn for_receiving(
     ctx: &Context<'_>,
     summary: &PalletSummary,
 ) -> StepResult<ForReceiving> {
-    let refused =
-        |message: String| Err(Stop::Refused(with_reads(Feedback::block(message), summary)));
+    let refused = |message: Text| Err(Stop::Refused(with_reads(Feedback::block(message), summary)));
     if summary.groups.is_empty() {
-        return refused(format!(
-            "No product tag (SGTIN) among the {} tag(s) read: nothing received",
-            summary.tags()
+        return refused(text!(
+            "No product tag (SGTIN) among the {count} tag(s) read: nothing received",
+            count = summary.tags()
         ));
     }
     let ssccs: Vec<&str> = summary
@@ -51,18 +52,18 @@ pub(super) fn for_receiving(
         .filter_map(|scan| scan.identity.sscc.as_deref())
         .collect();
     if ssccs.len() > 1 {
-        return refused(format!(
-            "Tags of {} pallets were read together: bring one pallet at a time; nothing received",
-            ssccs.len()
+        return refused(text!(
+            "Tags of {count} pallets were read together: bring one pallet at a time; nothing received",
+            count = ssccs.len()
         ));
     }
     let mut items = Vec::with_capacity(summary.groups.len());
     for group in &summary.groups {
         let Some(product) = ctx.journal.product(&group.gtin)? else {
-            return refused(format!(
-                "Unknown product GTIN {} ({} tag(s)): it is not in the product list; set those cases aside and tell the office. Nothing received",
-                group.gtin,
-                group.count()
+            return refused(text!(
+                "Unknown product GTIN {gtin} ({count} tag(s)): it is not in the product list; set those cases aside and tell the office. Nothing received",
+                gtin = &group.gtin,
+                count = group.count()
             ));
         };
         let count = i64::try_from(group.count()).unwrap_or(i64::MAX);
@@ -83,7 +84,7 @@ pub(super) fn for_receiving(
         .others
         .iter()
         .filter(|scan| scan.identity.sscc.is_none())
-        .map(|scan| format!("Not booked: {}", key(scan)))
+        .map(|scan| text!("Not booked: {epc}", epc = uri(scan)))
         .collect();
     Ok(ForReceiving {
         items,
@@ -122,9 +123,9 @@ pub(super) fn read_with(feedback: Feedback, summary: &PalletSummary) -> Feedback
 /// refused, with what was read.
 pub(super) fn elsewhere(summary: &PalletSummary) -> Feedback {
     with_reads(
-        Feedback::block(format!(
-            "{} tags read at once: only receiving books a burst of tags; read one tag or one pallet at a time here",
-            summary.tags()
+        Feedback::block(text!(
+            "{count} tags read at once: only receiving books a burst of tags; read one tag or one pallet at a time here",
+            count = summary.tags()
         )),
         summary,
     )
@@ -134,33 +135,39 @@ pub(super) fn elsewhere(summary: &PalletSummary) -> Feedback {
 /// undecodable EPC read.
 fn with_reads(mut feedback: Feedback, summary: &PalletSummary) -> Feedback {
     for group in &summary.groups {
-        feedback = feedback.detail(format!(
-            "Read {} case tag(s) of GTIN {}",
-            group.count(),
-            group.gtin
+        feedback = feedback.detail(text!(
+            "Read {count} case tag(s) of GTIN {gtin}",
+            count = group.count(),
+            gtin = &group.gtin
         ));
     }
     for scan in &summary.others {
-        feedback = feedback.detail(format!("Read {}", key(scan)));
+        feedback = feedback.detail(match &scan.identity.sscc {
+            Some(sscc) => text!("Read pallet SSCC {sscc}", sscc),
+            None => text!("Read {epc}", epc = uri(scan)),
+        });
     }
     feedback.details.extend(undecoded(summary));
     feedback
 }
 
-/// How a decoded EPC that is not a case reads on screen: the pallet's
-/// SSCC, else the EPC's pure-identity URI.
-fn key(scan: &Scan) -> String {
-    match &scan.identity.sscc {
-        Some(sscc) => format!("pallet SSCC {sscc}"),
-        None => scan.epc.as_ref().map(Epc::id_uri).unwrap_or_default(),
-    }
+/// How a decoded EPC that is not a case nor a pallet reads on screen: its
+/// pure-identity URI.
+fn uri(scan: &Scan) -> String {
+    scan.epc.as_ref().map(Epc::id_uri).unwrap_or_default()
 }
 
 /// One line per EPC that could not be decoded, with the reason.
-fn undecoded(summary: &PalletSummary) -> Vec<String> {
+fn undecoded(summary: &PalletSummary) -> Vec<Text> {
     summary
         .undecoded
         .iter()
-        .map(|(hex, error)| format!("Not decoded, not booked: EPC {hex}: {error}"))
+        .map(|(hex, error)| {
+            text!(
+                "Not decoded, not booked: EPC {epc}: {error}",
+                epc = hex,
+                error = error.to_string()
+            )
+        })
         .collect()
 }

@@ -3,7 +3,10 @@
 //! and order effects are reversed by the journal's projections).
 
 use super::feedback::Feedback;
+use super::words;
 use crate::journal::{Event, EventBody, EventKind};
+use crate::text;
+use crate::text::Text;
 
 /// The reason recorded when the operator gives none.
 const DEFAULT_REASON: &str = "undone by the operator";
@@ -12,11 +15,13 @@ const DEFAULT_REASON: &str = "undone by the operator";
 /// absolute (a correction would set them again, not restore what was
 /// before), so a hold is lifted by a release, a release by a new hold and
 /// a count by counting again.
-pub(super) fn refusal(step: &[Event]) -> Option<&'static str> {
+pub(super) fn refusal(step: &[Event]) -> Option<Text> {
     step.iter().find_map(|event| match event.body.kind {
-        EventKind::Holding => Some("A hold is not undone: release the lot instead"),
-        EventKind::Releasing => Some("A release is not undone: hold the lot again instead"),
-        EventKind::CycleCounting => Some("A count is not undone: count the item again instead"),
+        EventKind::Holding => Some(text!("A hold is not undone: release the lot instead")),
+        EventKind::Releasing => Some(text!("A release is not undone: hold the lot again instead")),
+        EventKind::CycleCounting => {
+            Some(text!("A count is not undone: count the item again instead"))
+        }
         _ => None,
     })
 }
@@ -32,22 +37,22 @@ pub(super) fn corrections(
         .map(str::trim)
         .filter(|r| !r.is_empty())
         .unwrap_or(DEFAULT_REASON);
-    let mut feedback = Feedback::ok(format!("Undone: {} event(s) voided", step.len()));
+    let mut feedback = Feedback::ok(text!("Undone: {count} event(s) voided", count = step.len()));
     let bodies = step
         .iter()
         .map(|event| {
             let b = &event.body;
-            feedback.details.push(format!(
-                "Voided #{} {} of {} {} {}{}",
-                event.seq,
-                b.kind,
-                b.quantity,
-                b.unit,
-                b.gtin.as_deref().unwrap_or("-"),
-                b.lot
+            feedback.details.push(text!(
+                "Voided #{seq} {kind} of {quantity} {unit} {gtin}{lot}",
+                seq = event.seq,
+                kind = words::event_kind(b.kind),
+                quantity = b.quantity,
+                unit = &b.unit,
+                gtin = b.gtin.as_deref().unwrap_or("-"),
+                lot = b
+                    .lot
                     .as_deref()
-                    .map(|l| format!(" lot {l}"))
-                    .unwrap_or_default()
+                    .map_or_else(|| text!(""), |lot| text!(" lot {lot}", lot))
             ));
             EventBody {
                 operator: operator.to_owned(),

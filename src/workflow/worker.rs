@@ -13,6 +13,7 @@ use super::action::Action;
 use super::engine::Engine;
 use super::feedback::Feedback;
 use crate::devices::DeviceEvent;
+use crate::text;
 
 /// One input for the engine.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,9 +60,9 @@ impl Input {
                     data: text.to_owned(),
                     at: read.at.wall,
                 }),
-                None => Err(Feedback::block(format!(
-                    "A scan from {} is not UTF-8 text",
-                    read.source
+                None => Err(Feedback::block(text!(
+                    "A scan from {source} is not UTF-8 text",
+                    source = read.source.to_string()
                 ))),
             }),
             DeviceEvent::TagRead(tag) => Some(Ok(Input::Tags {

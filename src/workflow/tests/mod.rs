@@ -572,7 +572,7 @@ fn a_held_lot_blocks_picking_until_released_and_is_not_undone() {
     engine.act(hold("lab test pending"), now());
     let held = engine.scan(&yoghurt("EARLY", 1), now());
     assert_eq!(held.level, Level::Ok, "{held:?}");
-    assert!(held.details.contains(&"At A-01: 5 EA".to_owned()));
+    assert!(held.details.iter().any(|line| line == "At A-01: 5 EA"));
     let last = last_event(&engine);
     assert_eq!(last.body.kind, crate::journal::EventKind::Holding);
     assert_eq!(last.body.reason.as_deref(), Some("lab test pending"));
