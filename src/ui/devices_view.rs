@@ -2,11 +2,11 @@
 //! link state from the supervisor's status board, and the configuration
 //! lines the settings screen lists.
 
-use slint::SharedString;
-
 use crate::devices::DevicesConfig;
 use crate::devices::config::UsbId;
 use crate::devices::status::{DeviceStatus, LinkState};
+use crate::text;
+use crate::text::Text;
 
 use super::{DeviceRow, DeviceState, slint_int};
 
@@ -36,36 +36,49 @@ pub fn device_row(status: &DeviceStatus) -> DeviceRow {
     }
 }
 
-/// One line per configured device: its name, kind and where it is.
-pub fn configured(config: &DevicesConfig) -> Vec<SharedString> {
+/// One line per configured device: its name, kind and where it is (to
+/// be shown in the window's language).
+pub fn configured(config: &DevicesConfig) -> Vec<Text> {
     let place = |path: &Option<std::path::PathBuf>, usb: &Option<UsbId>| match (path, usb) {
         (Some(path), _) => path.display().to_string(),
         (None, Some(usb)) => format!("USB {usb}"),
         (None, None) => String::from("?"),
     };
-    let serial = config
-        .serial
-        .iter()
-        .map(|s| format!("{}: serial scanner at {}", s.name, place(&s.path, &s.usb)));
-    let hid = config
-        .hid
-        .iter()
-        .map(|h| format!("{}: USB HID scanner {}", h.name, h.usb));
-    let rfid = config
-        .rfid
-        .iter()
-        .map(|r| format!("{}: RFID reader at {}", r.name, place(&r.path, &r.usb)));
-    let simulator = config.simulator.iter().map(|s| match (&s.listen, &s.file) {
-        (Some(listen), _) => format!("{}: simulator on {listen}", s.name),
-        (None, Some(file)) => format!("{}: simulator from {}", s.name, file.display()),
-        (None, None) => format!("{}: simulator", s.name),
+    let serial = config.serial.iter().map(|s| {
+        text!(
+            "{name}: serial scanner at {place}",
+            name = &s.name,
+            place = place(&s.path, &s.usb)
+        )
     });
-    serial
-        .chain(hid)
-        .chain(rfid)
-        .chain(simulator)
-        .map(SharedString::from)
-        .collect()
+    let hid = config.hid.iter().map(|h| {
+        text!(
+            "{name}: USB HID scanner {usb}",
+            name = &h.name,
+            usb = h.usb.to_string()
+        )
+    });
+    let rfid = config.rfid.iter().map(|r| {
+        text!(
+            "{name}: RFID reader at {place}",
+            name = &r.name,
+            place = place(&r.path, &r.usb)
+        )
+    });
+    let simulator = config.simulator.iter().map(|s| match (&s.listen, &s.file) {
+        (Some(listen), _) => text!(
+            "{name}: simulator on {listen}",
+            name = &s.name,
+            listen = listen.to_string()
+        ),
+        (None, Some(file)) => text!(
+            "{name}: simulator from {file}",
+            name = &s.name,
+            file = file.display().to_string()
+        ),
+        (None, None) => text!("{name}: simulator", name = &s.name),
+    });
+    serial.chain(hid).chain(rfid).chain(simulator).collect()
 }
 
 #[cfg(test)]

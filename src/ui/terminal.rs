@@ -539,9 +539,7 @@ impl Shared {
             language: self.language.borrow().as_str().into(),
             config_path: self.options.config_path.display().to_string().into(),
             data_dir: self.options.data_dir.display().to_string().into(),
-            devices: ModelRc::new(VecModel::from(devices_view::configured(
-                &self.options.devices,
-            ))),
+            devices: self.tr_lines(&devices_view::configured(&self.options.devices)),
             enroll_result: self.enroll_result.borrow().as_str().into(),
             enrolling: self.enrolling.get(),
         });
