@@ -206,5 +206,14 @@ fn tour(ui: &Ui, camera: &mut Camera) -> Result<()> {
     camera.shoot("hold-reason")?;
     ui.press("Quality check");
     camera.shoot("hold")?;
+    dismiss(ui);
+    ui.press("‹ Home");
+
+    // A supervisor sets up a scanner in Settings.
+    ui.press("Settings");
+    ui.add_device("Serial", "dock", "/dev/ttyACM0");
+    ui.scroll("Add device", -330.0);
+    camera.shoot("settings-devices")?;
+    ui.press("Remove dock");
     Ok(())
 }

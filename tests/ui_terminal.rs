@@ -10,12 +10,16 @@ use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 use i_slint_backend_testing::{AccessibleRole, ElementHandle};
+use lotline::devices::DevicesConfig;
 use lotline::journal::LotState;
 use lotline::sync::{Connectivity, SyncStatus};
 use lotline::text::Catalogue;
-use lotline::ui::{self, FeedbackLevel, MainWindow, Place, ReasonPurpose, Sheet, TaskKind};
+use lotline::ui::{
+    self, DeviceKind, FeedbackLevel, MainWindow, Place, ReasonPurpose, Sheet, TaskKind,
+    device_setup,
+};
 use slint::platform::{Key, WindowEvent};
-use slint::{ComponentHandle, SharedString};
+use slint::{ComponentHandle, Model, SharedString};
 use ui_driver::{LATER_YOGHURT, RECALLED, Ui, demo_dir, start_picking};
 
 /// The demo terminal on this thread's headless testing backend.
@@ -377,6 +381,79 @@ fn the_engine_answers_in_the_chosen_language() {
     assert!(!spanish.contains("is recalled"), "{spanish}");
     assert_eq!(ui.journal().last_seq(), before, "nothing recorded");
     window.invoke_choose_language("en".into());
+}
+
+/// Scanners and readers are set up on the Settings screen by a
+/// supervisor: the list is kept in the data directory and the devices
+/// restart with it at once (a simulator here: a real TCP listener on
+/// loopback); an operator cannot change it.
+#[test]
+fn a_supervisor_sets_up_scanners_and_readers_in_settings() {
+    let ui = demo();
+    ui.terminal
+        .start_background()
+        .expect("devices and sync start");
+    ui.sign_in("BADGE-1002");
+    ui.press("Settings");
+    ui.scroll("Language", 10_000.0);
+    assert!(ui.shows("A supervisor can add and remove scanners and readers here."));
+    assert!(!ui.shows("Add device"), "no form for an operator");
+    ui.window().invoke_add_device(
+        DeviceKind::Simulator,
+        "bench".into(),
+        "127.0.0.1:0".into(),
+        "".into(),
+    );
+    let refused = ui.window().get_settings();
+    assert!(
+        refused.devices_result.contains("Only a supervisor"),
+        "{}",
+        refused.devices_result
+    );
+    assert_eq!(refused.devices.row_count(), 0);
+    ui.press("‹ Home");
+    ui.press("Sign out");
+
+    ui.sign_in("BADGE-1900");
+    ui.press("Settings");
+    ui.add_device("Simulator", "bench", "127.0.0.1:0");
+    let settings = ui.window().get_settings();
+    assert_eq!(
+        settings.devices_result,
+        "Saved: the scanners and readers restarted"
+    );
+    let listed: Vec<String> = settings
+        .devices
+        .iter()
+        .map(|d| d.line.to_string())
+        .collect();
+    assert_eq!(listed, ["bench: simulator on 127.0.0.1:0"]);
+    let kept = device_setup::load(ui.dir.path(), &DevicesConfig::default()).expect("kept list");
+    assert_eq!(device_setup::names(&kept), ["bench"]);
+    assert_eq!(ui.window().get_home().devices, 1, "the home tile counts it");
+    assert_eq!(ui.window().get_devices().row_count(), 1);
+    assert_eq!(
+        ui.window().get_devices().row_data(0).expect("row").name,
+        "bench"
+    );
+
+    ui.type_into("Device name", "bench");
+    ui.type_into("Where", "127.0.0.1:0");
+    ui.press("Add device");
+    assert!(
+        ui.window()
+            .get_settings()
+            .devices_result
+            .contains("used twice"),
+        "a second device of that name is refused with the reason"
+    );
+
+    ui.scroll("Add device", -400.0);
+    ui.press("Remove bench");
+    assert_eq!(ui.window().get_settings().devices.row_count(), 0);
+    assert_eq!(ui.window().get_devices().row_count(), 0);
+    let kept = device_setup::load(ui.dir.path(), &DevicesConfig::default()).expect("kept list");
+    assert!(kept.is_empty());
 }
 
 /// A language chosen in Settings is kept in the data directory: the

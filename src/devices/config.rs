@@ -381,6 +381,20 @@ pub struct HidConfig {
     pub max_len: usize,
 }
 
+impl HidConfig {
+    /// A configuration with the defaults for the scanner `usb` in `mode`.
+    pub fn new(name: &str, usb: UsbId, mode: HidMode) -> HidConfig {
+        HidConfig {
+            name: name.to_owned(),
+            usb,
+            mode,
+            interface: None,
+            layout: Layout::default(),
+            max_len: default_max_len(),
+        }
+    }
+}
+
 /// A simulated device for demos and tests.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -36,47 +36,53 @@ pub fn device_row(status: &DeviceStatus) -> DeviceRow {
     }
 }
 
-/// One line per configured device: its name, kind and where it is (to
-/// be shown in the window's language).
-pub fn configured(config: &DevicesConfig) -> Vec<Text> {
+/// Each configured device's name and its line: name, kind and where it
+/// is (to be shown in the window's language).
+pub fn configured(config: &DevicesConfig) -> Vec<(String, Text)> {
     let place = |path: &Option<std::path::PathBuf>, usb: &Option<UsbId>| match (path, usb) {
         (Some(path), _) => path.display().to_string(),
         (None, Some(usb)) => format!("USB {usb}"),
         (None, None) => String::from("?"),
     };
     let serial = config.serial.iter().map(|s| {
-        text!(
+        let line = text!(
             "{name}: serial scanner at {place}",
             name = &s.name,
             place = place(&s.path, &s.usb)
-        )
+        );
+        (s.name.clone(), line)
     });
     let hid = config.hid.iter().map(|h| {
-        text!(
+        let line = text!(
             "{name}: USB HID scanner {usb}",
             name = &h.name,
             usb = h.usb.to_string()
-        )
+        );
+        (h.name.clone(), line)
     });
     let rfid = config.rfid.iter().map(|r| {
-        text!(
+        let line = text!(
             "{name}: RFID reader at {place}",
             name = &r.name,
             place = place(&r.path, &r.usb)
-        )
+        );
+        (r.name.clone(), line)
     });
-    let simulator = config.simulator.iter().map(|s| match (&s.listen, &s.file) {
-        (Some(listen), _) => text!(
-            "{name}: simulator on {listen}",
-            name = &s.name,
-            listen = listen.to_string()
-        ),
-        (None, Some(file)) => text!(
-            "{name}: simulator from {file}",
-            name = &s.name,
-            file = file.display().to_string()
-        ),
-        (None, None) => text!("{name}: simulator", name = &s.name),
+    let simulator = config.simulator.iter().map(|s| {
+        let line = match (&s.listen, &s.file) {
+            (Some(listen), _) => text!(
+                "{name}: simulator on {listen}",
+                name = &s.name,
+                listen = listen.to_string()
+            ),
+            (None, Some(file)) => text!(
+                "{name}: simulator from {file}",
+                name = &s.name,
+                file = file.display().to_string()
+            ),
+            (None, None) => text!("{name}: simulator", name = &s.name),
+        };
+        (s.name.clone(), line)
     });
     serial.chain(hid).chain(rfid).chain(simulator).collect()
 }
@@ -114,12 +120,15 @@ mod tests {
             "#,
         )
         .unwrap();
-        let lines = configured(&config);
+        let lines: Vec<_> = configured(&config)
+            .into_iter()
+            .map(|(name, line)| format!("{name} | {line}"))
+            .collect();
         assert_eq!(
             lines,
             [
-                "dock: serial scanner at /dev/ttyACM0",
-                "sim: simulator on 127.0.0.1:0"
+                "dock | dock: serial scanner at /dev/ttyACM0",
+                "sim | sim: simulator on 127.0.0.1:0"
             ]
         );
     }

@@ -14,6 +14,7 @@
 
 pub mod board;
 pub mod commands;
+pub mod device_setup;
 pub mod devices_view;
 pub mod first_start;
 pub mod language;

@@ -25,10 +25,10 @@ use super::present::{Form, Presentation, Surface};
 use super::sound::{Cue, Sounds};
 use super::wedge_input::{self, WedgeInput};
 use super::{
-    AboutInfo, Command, FeedbackAsk, FeedbackInfo, FeedbackLevel, MainWindow, OrderRow,
-    OrderStep as ShownStep, Place, ReasonPurpose, ReportInfo, SessionInfo, SettingsInfo, Sheet,
-    TaskKind as ShownTask, commands, devices_view, first_start::DemoOffer, language, slint_int,
-    sync_line, typed_scan,
+    AboutInfo, Command, ConfiguredDevice, DeviceKind, FeedbackAsk, FeedbackInfo, FeedbackLevel,
+    MainWindow, OrderRow, OrderStep as ShownStep, Place, ReasonPurpose, ReportInfo, SessionInfo,
+    SettingsInfo, Sheet, TaskKind as ShownTask, commands, device_setup, devices_view,
+    first_start::DemoOffer, language, slint_int, sync_line, typed_scan,
 };
 use crate::devices::wedge::WedgeConfig;
 use crate::devices::{DevicesConfig, Supervisor};
@@ -58,7 +58,8 @@ pub struct TerminalOptions {
     pub config_path: PathBuf,
     /// The site's workflow settings.
     pub workflow: WorkflowSettings,
-    /// Scanners and readers to open.
+    /// Scanners and readers to open, as configured (a list kept on the
+    /// terminal, see [`device_setup`], takes its place).
     pub devices: DevicesConfig,
     /// The background sync's settings.
     pub sync: ServiceSettings,
@@ -112,6 +113,12 @@ struct Shared {
     language: RefCell<String>,
     enroll_result: RefCell<String>,
     enrolling: Cell<bool>,
+    /// The scanners and readers this terminal runs (see [`device_setup`]).
+    devices: RefCell<DevicesConfig>,
+    /// The answer to the last change of them, or why the kept list is not used.
+    devices_result: RefCell<Option<Text>>,
+    /// True once [`Terminal::start_background`] started the devices.
+    devices_wanted: Cell<bool>,
 }
 
 impl Terminal {
@@ -144,6 +151,21 @@ impl Terminal {
 
         let window = MainWindow::new()?;
         let language = language::chosen(&options.data_dir).or_else(|| options.language.clone());
+        let (devices, devices_result) = match device_setup::load(
+            &options.data_dir,
+            &options.devices,
+        ) {
+            Ok(devices) => (devices, None),
+            Err(e) => {
+                let error = format!("{e:#}");
+                tracing::error!(%error, "the device list kept on this terminal is not used");
+                let why = text!(
+                    "The device list kept on this terminal cannot be used, so the configured devices run: {error}",
+                    error
+                );
+                (options.devices.clone(), Some(why))
+            }
+        };
         if let Some(language) = &language {
             language::select_language(language)?;
         }
@@ -194,6 +216,9 @@ impl Terminal {
             language: RefCell::new(language.unwrap_or_default()),
             enroll_result: RefCell::default(),
             enrolling: Cell::new(false),
+            devices: RefCell::new(devices),
+            devices_result: RefCell::new(devices_result),
+            devices_wanted: Cell::new(false),
             options,
         });
         wire(&window, &shared, demo, keys);
@@ -304,6 +329,21 @@ fn wire(
     window.on_enrolled(move |message| on.enrolled(message.to_string()));
     let on = Rc::clone(shared);
     window.on_devices_changed(move || on.show_devices());
+    let on = Rc::clone(shared);
+    window.on_add_device(move |kind, name, at, region| {
+        let kind = match kind {
+            DeviceKind::Serial => device_setup::Kind::Serial,
+            DeviceKind::Rfid => device_setup::Kind::Rfid,
+            DeviceKind::HidPos => device_setup::Kind::HidPos,
+            DeviceKind::HidKeyboard => device_setup::Kind::HidKeyboard,
+            DeviceKind::Simulator => device_setup::Kind::Simulator,
+        };
+        on.change_devices(|devices| device_setup::add(devices, kind, &name, &at, &region));
+    });
+    let on = Rc::clone(shared);
+    window.on_remove_device(move |name| {
+        on.change_devices(|devices| device_setup::remove(devices, &name));
+    });
 }
 
 impl Shared {
@@ -539,7 +579,21 @@ impl Shared {
             language: self.language.borrow().as_str().into(),
             config_path: self.options.config_path.display().to_string().into(),
             data_dir: self.options.data_dir.display().to_string().into(),
-            devices: self.tr_lines(&devices_view::configured(&self.options.devices)),
+            devices: ModelRc::new(VecModel::from(
+                devices_view::configured(&self.devices.borrow())
+                    .into_iter()
+                    .map(|(name, line)| ConfiguredDevice {
+                        name: name.into(),
+                        line: self.tr(&line),
+                    })
+                    .collect::<Vec<_>>(),
+            )),
+            devices_result: self
+                .devices_result
+                .borrow()
+                .as_ref()
+                .map(|result| self.tr(result))
+                .unwrap_or_default(),
             enroll_result: self.enroll_result.borrow().as_str().into(),
             enrolling: self.enrolling.get(),
         });
@@ -635,11 +689,13 @@ impl Shared {
     /// Starts the supervisor of the configured devices, forwarding their
     /// scans and tag bursts to the engine.
     fn start_devices(&self) -> Result<()> {
-        if self.options.devices.is_empty() || self.supervisor.borrow().is_some() {
+        self.devices_wanted.set(true);
+        let devices = self.devices.borrow().clone();
+        if devices.is_empty() || self.supervisor.borrow().is_some() {
             return Ok(());
         }
         let (events_tx, events) = crossbeam_channel::unbounded();
-        let supervisor = Supervisor::start(&self.options.devices, events_tx)?;
+        let supervisor = Supervisor::start(&devices, events_tx)?;
         let Some(inputs) = self.inputs.borrow().clone() else {
             return Ok(());
         };
@@ -673,6 +729,58 @@ impl Shared {
                 }
             });
         Ok(())
+    }
+
+    /// A supervisor's change to the scanners and readers: checked, kept in
+    /// the data directory, and the devices restarted with it.
+    fn change_devices(&self, change: impl FnOnce(&DevicesConfig) -> Result<DevicesConfig, Text>) {
+        let Some(window) = self.window.upgrade() else {
+            return;
+        };
+        let result = if !window.get_session().supervisor {
+            text!("Only a supervisor may change the scanners and readers")
+        } else {
+            let changed = change(&self.devices.borrow());
+            match changed {
+                Err(why) => why,
+                Ok(next) => match device_setup::keep(&self.options.data_dir, &next) {
+                    Err(e) => text!("Not saved: {error}", error = format!("{e:#}")),
+                    Ok(()) => {
+                        *self.devices.borrow_mut() = next;
+                        self.restart_devices()
+                    }
+                },
+            }
+        };
+        *self.devices_result.borrow_mut() = Some(result);
+        self.show_settings(&window);
+    }
+
+    /// Stops the running devices (their threads are joined off the UI
+    /// thread) and starts the current list, if the devices were started.
+    fn restart_devices(&self) -> Text {
+        if let Some(old) = self.supervisor.borrow_mut().take() {
+            self.device_timer.stop();
+            let stopping = std::thread::Builder::new()
+                .name("lotline-devices-stop".into())
+                .spawn(move || old.stop());
+            if let Err(e) = stopping {
+                tracing::error!(error = %e, "cannot stop the old devices apart; they stop with the terminal");
+            }
+        }
+        if !self.devices_wanted.get() {
+            return text!("Saved: the devices start with the terminal");
+        }
+        match self.start_devices() {
+            Ok(()) => {
+                self.show_devices();
+                text!("Saved: the scanners and readers restarted")
+            }
+            Err(e) => text!(
+                "Saved, but the devices did not start: {error}",
+                error = format!("{e:#}")
+            ),
+        }
     }
 
     /// Starts the background sync when the terminal is enrolled.

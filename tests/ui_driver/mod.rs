@@ -125,6 +125,26 @@ impl Ui {
             .is_some()
     }
 
+    /// Scrolls the screen holding the element labelled `label` by `down`
+    /// logical pixels (up when negative): the testing backend finds only
+    /// what is in view.
+    pub fn scroll(&self, label: &str, down: f32) {
+        ElementHandle::find_by_accessible_label(self.window(), label)
+            .next()
+            .unwrap_or_else(|| panic!("an element labelled {label:?}"))
+            .scroll(0.0, -down);
+    }
+
+    /// Adds a device on the Settings screen (open, as a supervisor): the
+    /// kind's button, its name and where it is, then "Add device".
+    pub fn add_device(&self, kind: &str, name: &str, at: &str) {
+        self.scroll("Language", 10_000.0);
+        self.press(kind);
+        self.type_into("Device name", name);
+        self.type_into("Where", at);
+        self.press("Add device");
+    }
+
     /// Types `text` into the field labelled `label`.
     pub fn type_into(&self, label: &str, text: &str) {
         ElementHandle::find_by_accessible_label(self.window(), label)
