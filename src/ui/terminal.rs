@@ -89,14 +89,25 @@ pub struct Terminal {
     shared: Rc<Shared>,
 }
 
+/// What reaches the UI thread from the threads working for it.
+enum Arrival {
+    /// The engine's answer to one input (boxed: it is far larger than a
+    /// notice).
+    Answer(Box<Answer>),
+    /// A line for the foot of the screen (the demo data loaded, or why not).
+    Notice(Text),
+}
+
 /// What the window's callbacks share on the UI thread.
 struct Shared {
     window: slint::Weak<MainWindow>,
     worker: RefCell<Option<EngineWorker>>,
     /// None once stopping: the engine thread ends when every sender is gone.
     inputs: RefCell<Option<Sender<Input>>>,
-    answers: Receiver<Answer>,
-    /// Inputs sent to the engine and not yet shown.
+    arrivals: Receiver<Arrival>,
+    /// Kept to hand to threads that report back (the demo load).
+    arrivals_tx: Sender<Arrival>,
+    /// Inputs and jobs sent off the UI thread and not yet shown.
     outstanding: Arc<AtomicUsize>,
     clock: Clock,
     sounds: Sounds,
@@ -169,11 +180,12 @@ impl Terminal {
         if let Some(language) = &language {
             language::select_language(language)?;
         }
-        let (answer_tx, answers) = crossbeam_channel::unbounded();
+        let (arrivals_tx, arrivals) = crossbeam_channel::unbounded();
         let nudger: Arc<Mutex<Option<Nudger>>> = Arc::default();
         let worker = {
             let weak = window.as_weak();
             let nudger = Arc::clone(&nudger);
+            let arrivals_tx = arrivals_tx.clone();
             EngineWorker::spawn(engine, move |input, feedback, engine| {
                 if !feedback.events.is_empty()
                     && let Some(nudger) = nudger
@@ -189,11 +201,7 @@ impl Terminal {
                     feedback,
                     board,
                 };
-                if answer_tx.send(answer).is_ok() {
-                    // Without an event loop (headless tests) nobody is
-                    // woken: they collect answers with `settle`.
-                    let _ = weak.upgrade_in_event_loop(|window| window.invoke_answers_ready());
-                }
+                arrive(&arrivals_tx, &weak, Arrival::Answer(Box::new(answer)));
             })
             .context("cannot start the engine thread")?
         };
@@ -201,7 +209,8 @@ impl Terminal {
             window: window.as_weak(),
             inputs: RefCell::new(Some(worker.inputs())),
             worker: RefCell::new(Some(worker)),
-            answers,
+            arrivals,
+            arrivals_tx,
             outstanding: Arc::default(),
             clock,
             sounds: Sounds::open(options.sound),
@@ -249,8 +258,8 @@ impl Terminal {
         let deadline = Instant::now() + timeout;
         while self.shared.outstanding.load(Ordering::SeqCst) > 0 {
             let left = deadline.saturating_duration_since(Instant::now());
-            match self.shared.answers.recv_timeout(left) {
-                Ok(answer) => self.shared.apply(answer),
+            match self.shared.arrivals.recv_timeout(left) {
+                Ok(arrival) => self.shared.take(arrival),
                 Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => return false,
             }
         }
@@ -270,6 +279,15 @@ impl Drop for Terminal {
     }
 }
 
+/// Hands `arrival` to the UI thread and wakes its event loop. Without an
+/// event loop (headless tests) nobody is woken: they collect arrivals with
+/// [`Terminal::settle`].
+fn arrive(arrivals: &Sender<Arrival>, window: &slint::Weak<MainWindow>, arrival: Arrival) {
+    if arrivals.send(arrival).is_ok() {
+        let _ = window.upgrade_in_event_loop(|window| window.invoke_answers_ready());
+    }
+}
+
 /// Connects the window's callbacks to `shared`.
 fn wire(
     window: &MainWindow,
@@ -279,23 +297,8 @@ fn wire(
 ) {
     window.set_offer_demo(demo.is_some());
     if let Some(offer) = demo {
-        let weak = window.as_weak();
         let on = Rc::clone(shared);
-        window.on_load_demo(move || {
-            let Some(window) = weak.upgrade() else {
-                return;
-            };
-            let notice = match offer.accept(Utc::now()) {
-                Ok(summary) => summary,
-                Err(e) => text!(
-                    "The demo data could not be loaded: {error}",
-                    error = format!("{e:#}")
-                ),
-            };
-            tracing::info!(%notice, "demo data offer accepted");
-            window.set_notice(on.tr(&notice));
-            window.set_offer_demo(false);
-        });
+        window.on_load_demo(move || on.load_demo(offer.clone()));
     }
     let weak = window.as_weak();
     window.on_skip_demo(move || {
@@ -422,14 +425,57 @@ impl Shared {
 
     /// Applies every answer that has arrived.
     fn drain(&self) {
-        while let Ok(answer) = self.answers.try_recv() {
-            self.apply(answer);
+        while let Ok(arrival) = self.arrivals.try_recv() {
+            self.take(arrival);
+        }
+    }
+
+    /// Shows what arrived from another thread.
+    fn take(&self, arrival: Arrival) {
+        self.outstanding.fetch_sub(1, Ordering::SeqCst);
+        match arrival {
+            Arrival::Answer(answer) => self.apply(*answer),
+            Arrival::Notice(notice) => {
+                if let Some(window) = self.window.upgrade() {
+                    window.set_notice(self.tr(&notice));
+                }
+            }
+        }
+    }
+
+    /// Loads the demo warehouse on a thread of its own (it writes the
+    /// journal); the notice of what was loaded arrives like an answer.
+    fn load_demo(&self, offer: DemoOffer) {
+        if let Some(window) = self.window.upgrade() {
+            window.set_offer_demo(false);
+        }
+        self.outstanding.fetch_add(1, Ordering::SeqCst);
+        let arrivals = self.arrivals_tx.clone();
+        let weak = self.window.clone();
+        let spawned = std::thread::Builder::new()
+            .name("lotline-demo-data".into())
+            .spawn(move || {
+                let notice = match offer.accept(Utc::now()) {
+                    Ok(summary) => summary,
+                    Err(e) => text!(
+                        "The demo data could not be loaded: {error}",
+                        error = format!("{e:#}")
+                    ),
+                };
+                tracing::info!(%notice, "demo data offer accepted");
+                arrive(&arrivals, &weak, Arrival::Notice(notice));
+            });
+        if let Err(e) = spawned {
+            self.outstanding.fetch_sub(1, Ordering::SeqCst);
+            self.refuse(text!(
+                "The demo data could not be loaded: {error}",
+                error = e.to_string()
+            ));
         }
     }
 
     /// Shows one answer.
     fn apply(&self, answer: Answer) {
-        self.outstanding.fetch_sub(1, Ordering::SeqCst);
         let Some(window) = self.window.upgrade() else {
             return;
         };
