@@ -398,12 +398,13 @@ fn a_supervisor_sets_up_scanners_and_readers_in_settings() {
     ui.scroll("Language", 10_000.0);
     assert!(ui.shows("A supervisor can add and remove scanners and readers here."));
     assert!(!ui.shows("Add device"), "no form for an operator");
-    ui.window().invoke_add_device(
+    let kept = ui.window().invoke_add_device(
         DeviceKind::Simulator,
         "bench".into(),
         "127.0.0.1:0".into(),
         "".into(),
     );
+    assert!(!kept);
     let refused = ui.window().get_settings();
     assert!(
         refused.devices_result.contains("Only a supervisor"),
@@ -417,6 +418,14 @@ fn a_supervisor_sets_up_scanners_and_readers_in_settings() {
     ui.sign_in("BADGE-1900");
     ui.press("Settings");
     ui.add_device("Simulator", "bench", "127.0.0.1:0");
+    let name = ElementHandle::find_by_accessible_label(ui.window(), "Device name")
+        .next()
+        .expect("the name field");
+    assert_eq!(
+        name.accessible_value().as_deref(),
+        Some(""),
+        "the form clears for the next device"
+    );
     let settings = ui.window().get_settings();
     assert_eq!(
         settings.devices_result,

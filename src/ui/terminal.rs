@@ -341,7 +341,7 @@ fn wire(
             DeviceKind::HidKeyboard => device_setup::Kind::HidKeyboard,
             DeviceKind::Simulator => device_setup::Kind::Simulator,
         };
-        on.change_devices(|devices| device_setup::add(devices, kind, &name, &at, &region));
+        on.change_devices(|devices| device_setup::add(devices, kind, &name, &at, &region))
     });
     let on = Rc::clone(shared);
     window.on_remove_device(move |name| {
@@ -778,28 +778,36 @@ impl Shared {
     }
 
     /// A supervisor's change to the scanners and readers: checked, kept in
-    /// the data directory, and the devices restarted with it.
-    fn change_devices(&self, change: impl FnOnce(&DevicesConfig) -> Result<DevicesConfig, Text>) {
+    /// the data directory, and the devices restarted with it. True when it
+    /// was kept (the form then clears).
+    fn change_devices(
+        &self,
+        change: impl FnOnce(&DevicesConfig) -> Result<DevicesConfig, Text>,
+    ) -> bool {
         let Some(window) = self.window.upgrade() else {
-            return;
+            return false;
         };
-        let result = if !window.get_session().supervisor {
-            text!("Only a supervisor may change the scanners and readers")
+        let (kept, result) = if !window.get_session().supervisor {
+            (
+                false,
+                text!("Only a supervisor may change the scanners and readers"),
+            )
         } else {
             let changed = change(&self.devices.borrow());
             match changed {
-                Err(why) => why,
+                Err(why) => (false, why),
                 Ok(next) => match device_setup::keep(&self.options.data_dir, &next) {
-                    Err(e) => text!("Not saved: {error}", error = format!("{e:#}")),
+                    Err(e) => (false, text!("Not saved: {error}", error = format!("{e:#}"))),
                     Ok(()) => {
                         *self.devices.borrow_mut() = next;
-                        self.restart_devices()
+                        (true, self.restart_devices())
                     }
                 },
             }
         };
         *self.devices_result.borrow_mut() = Some(result);
         self.show_settings(&window);
+        kept
     }
 
     /// Stops the running devices (their threads are joined off the UI
