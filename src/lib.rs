@@ -10,6 +10,7 @@
 //! * [`workflow`] is the engine behind every task (sign-in, receive,
 //!   putaway, pick, pack, ship, counts, returns, holds, lot lookup, undo):
 //!   scans and actions in, feedback out.
+//! * [`atomic_file`] replaces a small file whole or not at all.
 //! * [`backoff`] is the doubling retry delay devices and sync share.
 //! * [`config`] finds and reads the TOML configuration and the data directory;
 //!   [`workflow_config`] is its `[workflow]` section, [`site_config`] its
@@ -26,6 +27,7 @@
 //! * [`cli`] implements the terminal's subcommands.
 //! * [`ui`] is the Slint glue for the touchscreen window.
 
+pub mod atomic_file;
 pub mod backoff;
 pub mod cli;
 pub mod config;

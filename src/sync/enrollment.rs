@@ -3,13 +3,13 @@
 //! owner only (the token lets anyone upload as this terminal).
 
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
 
 use super::client::SyncClient;
+use crate::atomic_file;
 use crate::journal::{self, Journal};
 
 /// The enrollment file's name inside the data directory.
@@ -102,19 +102,9 @@ impl Enrollment {
         fs::create_dir_all(data_dir)
             .with_context(|| format!("cannot create {}", data_dir.display()))?;
         let path = Enrollment::path(data_dir);
-        let temporary = path.with_extension("json.new");
-        let mut options = fs::OpenOptions::new();
-        options.write(true).create(true).truncate(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let mut file = options
-            .open(&temporary)
-            .with_context(|| format!("cannot write {}", temporary.display()))?;
-        file.write_all(serde_json::to_string_pretty(self)?.as_bytes())?;
-        file.sync_all()?;
-        fs::rename(&temporary, &path)
-            .with_context(|| format!("cannot write {}", path.display()))?;
-        Ok(())
+        let json = serde_json::to_string_pretty(self)?;
+        atomic_file::replace(&path, json.as_bytes(), Some(0o600))
+            .with_context(|| format!("cannot write {}", path.display()))
     }
 }
 

@@ -11,6 +11,7 @@ use std::str::FromStr;
 
 use anyhow::Context;
 
+use crate::atomic_file;
 use crate::devices::DevicesConfig;
 use crate::devices::config::{
     HidConfig, HidMode, RfidConfig, SerialConfig, SimulatorConfig, UsbId,
@@ -54,14 +55,12 @@ pub fn load(data_dir: &Path, configured: &DevicesConfig) -> anyhow::Result<Devic
     Ok(devices)
 }
 
-/// Keeps `devices` as this terminal's list (written whole, then renamed,
-/// so a power cut leaves the old list or the new one).
+/// Keeps `devices` as this terminal's list (a power cut leaves the old
+/// list or the new one, see [`atomic_file`]).
 pub fn keep(data_dir: &Path, devices: &DevicesConfig) -> anyhow::Result<()> {
     let path = data_dir.join(FILE);
-    let partial = data_dir.join(format!("{FILE}.partial"));
     let text = toml::to_string(devices).context("cannot write the device list")?;
-    std::fs::write(&partial, text)
-        .and_then(|()| std::fs::rename(&partial, &path))
+    atomic_file::replace(&path, text.as_bytes(), None)
         .with_context(|| format!("cannot write {}", path.display()))
 }
 

@@ -7,6 +7,7 @@
 
 use std::path::Path;
 
+use crate::atomic_file;
 use crate::text::Catalogue;
 
 /// The languages the window is translated into (`lang/`), English being
@@ -61,13 +62,14 @@ pub fn chosen(data_dir: &Path) -> Option<String> {
     }
 }
 
-/// Keeps `language` as this terminal's choice (written whole, then
-/// renamed, so a power cut leaves the old choice or the new one).
+/// Keeps `language` as this terminal's choice (a power cut leaves the old
+/// choice or the new one, see [`atomic_file`]).
 pub fn keep_choice(data_dir: &Path, language: &str) -> std::io::Result<()> {
-    let path = data_dir.join(CHOICE_FILE);
-    let partial = data_dir.join(format!("{CHOICE_FILE}.partial"));
-    std::fs::write(&partial, format!("{language}\n"))?;
-    std::fs::rename(&partial, &path)
+    atomic_file::replace(
+        &data_dir.join(CHOICE_FILE),
+        format!("{language}\n").as_bytes(),
+        None,
+    )
 }
 
 #[cfg(test)]
