@@ -304,6 +304,11 @@ fn first_start_offers_the_demo_warehouse_and_loads_it() {
     assert!(ui.journal().last_seq() > 0);
     assert_eq!(ui::DemoOffer::for_journal(&journal).expect("checked"), None);
     ui.sign_in("BADGE-1001");
+    assert_eq!(
+        u64::try_from(ui.window().get_sync().pending).expect("a count"),
+        ui.journal().last_seq(),
+        "the sync line counts the demo's events once the home screen comes"
+    );
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! What the screens show besides the last answer, gathered on the engine's
-//! thread after every step (the journal lives there): the session, the
-//! journal's size and its events not yet on the server always; the home screen's lists and counts (open orders,
+//! thread after every step (the journal lives there): the session and the
+//! journal's size always; the events not yet on the server when a step
+//! recorded some or the home screen comes next; the home screen's lists and counts (open orders,
 //! lots needing attention for expiry) only when the home screen is what
 //! the operator sees next — signed in, no task open — so a scan inside a
 //! task pays for no query it does not show.
@@ -22,8 +23,9 @@ pub struct Board {
     pub home: Option<Home>,
     /// Events in the journal.
     pub events: u64,
-    /// Events the server has not confirmed (None: the journal could not
-    /// say); the sync line's count while no sync service reports it.
+    /// Events the server has not confirmed, when gathered (None: not this
+    /// time, or the journal could not say); the sync line's count while no
+    /// sync service reports it.
     pub unsent: Option<u64>,
 }
 
@@ -39,27 +41,36 @@ pub struct Home {
 }
 
 impl Board {
-    /// The board of `engine` on `today`. When the journal cannot be read
-    /// for the home screen, that is logged and the screen keeps its last
-    /// counts.
-    pub fn of(engine: &Engine, today: NaiveDate) -> Board {
+    /// The board of `engine` on `today`, after a step that `recorded`
+    /// events or not (the first board counts as recorded). When the journal
+    /// cannot be read, that is logged and the screen keeps its last counts.
+    pub fn of(engine: &Engine, today: NaiveDate, recorded: bool) -> Board {
         let session = engine.session();
-        let home = if session.operator.is_some() && session.task == TaskKind::Idle {
-            Home::of(engine, today)
-                .inspect_err(|e| tracing::warn!(error = %e, "the home screen is not updated"))
-                .ok()
-        } else {
-            None
-        };
+        let home_next = session.operator.is_some() && session.task == TaskKind::Idle;
+        let home = home_next
+            .then(|| {
+                Home::of(engine, today)
+                    .inspect_err(|e| tracing::warn!(error = %e, "the home screen is not updated"))
+                    .ok()
+            })
+            .flatten();
+        // Only a recorded step changes the count on a terminal without a
+        // sync service; the home screen's turn also picks up events another
+        // connection wrote (the demo data).
+        let unsent = (recorded || home_next)
+            .then(|| {
+                engine
+                    .journal()
+                    .unsynced()
+                    .inspect_err(|e| tracing::warn!(error = %e, "the unsent count is not updated"))
+                    .ok()
+            })
+            .flatten();
         Board {
             session,
             home,
             events: engine.journal().last_seq(),
-            unsent: engine
-                .journal()
-                .unsynced()
-                .inspect_err(|e| tracing::warn!(error = %e, "the unsent count is not updated"))
-                .ok(),
+            unsent,
         }
     }
 }

@@ -130,6 +130,9 @@ struct Shared {
     devices_result: RefCell<Option<Text>>,
     /// True once [`Terminal::start_background`] started the devices.
     devices_wanted: Cell<bool>,
+    /// Whether the terminal is enrolled (then the sync service, not the
+    /// board, reports the sync line).
+    enrolled: Cell<bool>,
 }
 
 impl Terminal {
@@ -158,7 +161,7 @@ impl Terminal {
         let demo = DemoOffer::for_open(&journal, &journal_path);
         let device_id = journal.device_id().to_owned();
         let engine = Engine::new(journal, options.workflow.clone());
-        let first_board = Board::of(&engine, clock().date_naive());
+        let first_board = Board::of(&engine, clock().date_naive(), true);
 
         let window = MainWindow::new()?;
         let language = language::chosen(&options.data_dir).or_else(|| options.language.clone());
@@ -195,7 +198,7 @@ impl Terminal {
                 {
                     nudger.nudge();
                 }
-                let board = Board::of(engine, input.at().date_naive());
+                let board = Board::of(engine, input.at().date_naive(), !feedback.events.is_empty());
                 let answer = Answer {
                     shown: Presentation::of(input, &feedback),
                     feedback,
@@ -228,6 +231,7 @@ impl Terminal {
             devices: RefCell::new(devices),
             devices_result: RefCell::new(devices_result),
             devices_wanted: Cell::new(false),
+            enrolled: Cell::new(Enrollment::path(&options.data_dir).exists()),
             options,
         });
         wire(&window, &shared, demo, keys);
@@ -567,8 +571,7 @@ impl Shared {
             let rows: Vec<OrderRow> = home.orders.iter().map(order_row).collect();
             window.set_orders(ModelRc::new(VecModel::from(rows)));
         }
-        let enrolled = Enrollment::path(&self.options.data_dir).exists();
-        if let (false, Some(unsent)) = (enrolled, board.unsent) {
+        if let (false, Some(unsent)) = (self.enrolled.get(), board.unsent) {
             window.set_sync(sync_line::not_enrolled(unsent));
         }
         window.set_about(AboutInfo {
@@ -854,6 +857,7 @@ impl Shared {
             })),
         )?;
         if let Some(service) = service {
+            self.enrolled.set(true);
             if let Some(window) = self.window.upgrade() {
                 super::show_sync_status(&window, &service.status());
             }
