@@ -121,7 +121,11 @@ struct Shared {
     device_id: String,
     journal_path: PathBuf,
     serial: Cell<i32>,
+    /// `en`, `de` or `es` as chosen; empty: the system locale's.
     language: RefCell<String>,
+    /// The engine's sentences are shown in this catalogue (`None`:
+    /// English), chosen with `language` (see [`language::answer_catalogue`]).
+    catalogue: Cell<Option<&'static Catalogue>>,
     enroll_result: RefCell<String>,
     enrolling: Cell<bool>,
     /// The scanners and readers this terminal runs (see [`device_setup`]).
@@ -225,6 +229,9 @@ impl Terminal {
             device_id,
             journal_path,
             serial: Cell::new(0),
+            catalogue: Cell::new(language::answer_catalogue(
+                language.as_deref().unwrap_or(""),
+            )),
             language: RefCell::new(language.unwrap_or_default()),
             enroll_result: RefCell::default(),
             enrolling: Cell::new(false),
@@ -394,11 +401,9 @@ impl Shared {
         }
     }
 
-    /// The catalogue the engine's sentences are shown in: the chosen
-    /// language's, else the system locale's (as Slint chooses for the
-    /// window's own words); `None` for English.
+    /// The catalogue the engine's sentences are shown in.
     fn catalogue(&self) -> Option<&'static Catalogue> {
-        language::answer_catalogue(&self.language.borrow())
+        self.catalogue.get()
     }
 
     /// `text` in the window's language.
@@ -673,6 +678,7 @@ impl Shared {
         match language::select_language(language) {
             Ok(()) => {
                 *self.language.borrow_mut() = language.to_owned();
+                self.catalogue.set(language::answer_catalogue(language));
                 if let Err(e) = language::keep_choice(&self.options.data_dir, language) {
                     tracing::warn!(error = %e, language, "the language choice is not kept for the next start");
                 }
