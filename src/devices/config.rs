@@ -54,14 +54,7 @@ impl DevicesConfig {
             return Err("devices: need 0 < reconnect_min_ms <= reconnect_max_ms".into());
         }
         let mut names = HashSet::new();
-        let all_names = self
-            .serial
-            .iter()
-            .map(|d| &d.name)
-            .chain(self.hid.iter().map(|d| &d.name))
-            .chain(self.simulator.iter().map(|d| &d.name))
-            .chain(self.rfid.iter().map(|d| &d.name));
-        for name in all_names {
+        for name in self.names() {
             if name.trim().is_empty() {
                 return Err("devices: a device has an empty name".into());
             }
@@ -99,6 +92,17 @@ impl DevicesConfig {
             }
         }
         Ok(())
+    }
+
+    /// Every device's name: serial scanners, HID scanners, RFID readers,
+    /// simulators.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.serial
+            .iter()
+            .map(|d| d.name.as_str())
+            .chain(self.hid.iter().map(|d| d.name.as_str()))
+            .chain(self.rfid.iter().map(|d| d.name.as_str()))
+            .chain(self.simulator.iter().map(|d| d.name.as_str()))
     }
 
     /// The reconnect delays as durations.

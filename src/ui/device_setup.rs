@@ -136,18 +136,6 @@ pub fn remove(devices: &DevicesConfig, name: &str) -> Result<DevicesConfig, Text
     Ok(next)
 }
 
-/// The names of `devices`, in the order Settings lists them.
-pub fn names(devices: &DevicesConfig) -> Vec<String> {
-    devices
-        .serial
-        .iter()
-        .map(|d| d.name.clone())
-        .chain(devices.hid.iter().map(|d| d.name.clone()))
-        .chain(devices.rfid.iter().map(|d| d.name.clone()))
-        .chain(devices.simulator.iter().map(|d| d.name.clone()))
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use std::path::PathBuf;
@@ -177,7 +165,7 @@ mod tests {
             devices.simulator[0].listen,
             Some("127.0.0.1:0".parse().unwrap())
         );
-        assert_eq!(names(&devices), ["dock", "belt", "wedge", "gate", "sim"]);
+        assert!(devices.names().eq(["dock", "belt", "wedge", "gate", "sim"]));
     }
 
     #[test]
