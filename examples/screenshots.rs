@@ -184,18 +184,16 @@ fn tour(ui: &Ui, camera: &mut Camera) -> Result<()> {
     camera.shoot("lookup")?;
     ui.press("‹ Home");
 
-    ui.press("Expiry");
-    camera.shoot("expiry")?;
-    ui.press("‹ Home");
-    ui.press("Devices");
-    camera.shoot("devices")?;
-    ui.press("‹ Home");
-    ui.press("Settings");
-    camera.shoot("settings")?;
-    ui.press("‹ Home");
-    ui.press("About");
-    camera.shoot("about")?;
-    ui.press("‹ Home");
+    for (tile, shot) in [
+        ("Expiry", "expiry"),
+        ("Devices", "devices"),
+        ("Settings", "settings"),
+        ("About", "about"),
+    ] {
+        ui.press(tile);
+        camera.shoot(shot)?;
+        ui.press("‹ Home");
+    }
 
     ui.press("Sign out");
     ui.scan("BADGE-1900");
