@@ -30,7 +30,7 @@ use std::time::Instant;
 
 use crate::sync::SyncStatus;
 pub use first_start::DemoOffer;
-pub use language::{LANGUAGES, answer_catalogue, select_language};
+pub use language::{LANGUAGES, select_language};
 pub use terminal::{Answer, Clock, Terminal, TerminalOptions};
 
 slint::include_modules!();
